@@ -145,7 +145,9 @@ impl serde::Serialize for Timestamp {
         if s.is_human_readable() {
             match self.to_datetime() {
                 Ok(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true)),
-                Err(e) => Err(serde::ser::Error::custom(e)),
+                // Beyond chrono's calendar (±262,000 years): integer milliseconds, which the
+                // deserializer also accepts, so every value has a JSON form.
+                Err(_) => s.serialize_i64(self.0),
             }
         } else {
             s.serialize_i64(self.0)

@@ -112,6 +112,13 @@ proptest! {
     }
 
     #[test]
+    fn every_timestamp_has_a_json_form(ms in any::<i64>()) {
+        let t = Timestamp::from_millis(ms);
+        let json = serde_json::to_string(&t).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+    }
+
+    #[test]
     fn item_ids_round_trip(annex in 0usize..4, table in 1u8..=4, number in 1u8..=40) {
         let s = format!("{}{}-{:02}", ['A', 'B', 'C', 'D'][annex], table, number);
         if let Ok(id) = s.parse::<MaintenanceItemId>() {

@@ -25,6 +25,8 @@ pub enum IdKind {
     RecordId,
     /// A TSG T5002 maintenance item id such as `A1-05`.
     MaintenanceItem,
+    /// A smart-elevator terminal id.
+    DeviceId,
 }
 
 impl IdKind {
@@ -42,6 +44,7 @@ impl IdKind {
             Self::IncidentId => "incident id",
             Self::RecordId => "record id",
             Self::MaintenanceItem => "maintenance item",
+            Self::DeviceId => "device id",
         }
     }
 }

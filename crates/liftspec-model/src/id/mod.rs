@@ -16,7 +16,7 @@ mod usage_certificate;
 pub use credit_code::{CreditCode, CREDIT_CODE_CHARSET};
 pub use equipment_code::EquipmentCode;
 pub use error::{IdError, IdKind};
-pub use opaque::{CrewId, IncidentId, RecordId, StationId, TechnicianId};
+pub use opaque::{CrewId, DeviceId, IncidentId, RecordId, StationId, TechnicianId};
 pub use registration_code::{ClassScheme, RegistrationCode, PROVINCE_CODES};
 pub use rescue_code::{RescueCode, RescueCodeFormat};
 pub use usage_certificate::{Parenthesis, UsageCertificate, PROVINCE_ABBREVIATIONS};

@@ -87,3 +87,8 @@ opaque_id!(
     RecordId,
     RecordId
 );
+opaque_id!(
+    /// A smart-elevator terminal (the device speaking the unified interface), assigned by its vendor.
+    DeviceId,
+    DeviceId
+);

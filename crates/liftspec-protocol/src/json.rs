@@ -1,0 +1,152 @@
+//! The JSON form of a frame (camelCase), for web clients and debugging. It is a view of the same
+//! values as the binary frame: [`from_json`] rebuilds the exact binary bytes, so the tag in the JSON
+//! verifies against them.
+//!
+//! ```json
+//! {"version":1,"device":"HZ-T-000123","seq":42,"sentAt":"2026-11-29T05:24:10.000Z",
+//!  "body":{"heartbeat":{"uptimeS":3600,"signalDbm":-71,"batteryPercent":98,"clockOffsetMs":-12}},
+//!  "auth":{"scheme":"hmacSha256","tag":"…32 hex digits…"}}
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::auth::AuthScheme;
+use crate::message::Body;
+use crate::wire::{self, DecodeError, DeviceId, Envelope};
+use crate::PROTOCOL_VERSION;
+use liftspec_model::time::Timestamp;
+
+/// The authentication part of a JSON frame.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonAuth {
+    /// Scheme.
+    pub scheme: AuthScheme,
+    /// Tag in lower-case hex.
+    pub tag: String,
+}
+
+/// A frame in JSON form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JsonFrame {
+    /// Protocol version.
+    pub version: u8,
+    /// Sender.
+    pub device: DeviceId,
+    /// Sequence number.
+    pub seq: u64,
+    /// Send time.
+    pub sent_at: Timestamp,
+    /// Message.
+    pub body: Body,
+    /// Authentication.
+    pub auth: JsonAuth,
+}
+
+/// Why JSON is not a frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JsonError {
+    /// Not JSON of the frame's shape; the message has line, column and field.
+    #[error("JSON: {0}")]
+    Syntax(String),
+    /// A version this crate does not speak.
+    #[error("version {found} is not supported (this implementation speaks {supported})")]
+    UnsupportedVersion {
+        /// Found.
+        found: u8,
+        /// Supported.
+        supported: u8,
+    },
+    /// The tag is not hex of the scheme's length.
+    #[error("auth.tag: expected {expected} hex digits")]
+    BadTag {
+        /// Expected hex digits.
+        expected: usize,
+    },
+    /// The binary form could not be built or read.
+    #[error("binary form: {0}")]
+    Binary(String),
+}
+
+impl JsonError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "json.syntax",
+            Self::UnsupportedVersion { .. } => "json.unsupported_version",
+            Self::BadTag { .. } => "json.bad_tag",
+            Self::Binary(_) => "json.binary",
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| {
+            [
+                DIGITS[usize::from(b >> 4)] as char,
+                DIGITS[usize::from(b & 15)] as char,
+            ]
+        })
+        .collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The JSON form of binary frame bytes.
+pub fn to_json(bytes: &[u8]) -> Result<String, DecodeError> {
+    let frame = wire::decode(bytes)?;
+    let json = JsonFrame {
+        version: PROTOCOL_VERSION,
+        device: frame.envelope.device,
+        seq: frame.envelope.seq,
+        sent_at: frame.envelope.sent_at,
+        body: frame.envelope.body,
+        auth: JsonAuth {
+            scheme: frame.scheme,
+            tag: hex(&bytes[frame.tag_start..]),
+        },
+    };
+    serde_json::to_string(&json).map_err(|e| DecodeError::Header {
+        reason: alloc::format!("{e}"),
+    })
+}
+
+/// The binary frame bytes for a JSON frame (verify them with `wire::decode` + `Frame::verify`).
+pub fn from_json(text: &str) -> Result<Vec<u8>, JsonError> {
+    let json: JsonFrame =
+        serde_json::from_str(text).map_err(|e| JsonError::Syntax(alloc::format!("{e}")))?;
+    if json.version != PROTOCOL_VERSION {
+        return Err(JsonError::UnsupportedVersion {
+            found: json.version,
+            supported: PROTOCOL_VERSION,
+        });
+    }
+    let tag = unhex(&json.auth.tag)
+        .filter(|t| t.len() == json.auth.scheme.tag_len())
+        .ok_or(JsonError::BadTag {
+            expected: json.auth.scheme.tag_len() * 2,
+        })?;
+    let envelope = Envelope {
+        device: json.device,
+        seq: json.seq,
+        sent_at: json.sent_at,
+        body: json.body,
+    };
+    let mut bytes = wire::signed_part(&envelope, json.auth.scheme)
+        .map_err(|e| JsonError::Binary(alloc::format!("{e}")))?;
+    bytes.extend_from_slice(&tag);
+    Ok(bytes)
+}

@@ -1,0 +1,88 @@
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use liftspec_model::time::Timestamp;
+
+/// The platform acknowledges frames: everything up to `cumulative`, plus the listed sequence
+/// numbers above it (selective).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ack {
+    /// Every frame with `seq <= cumulative` was received.
+    pub cumulative: u64,
+    /// Frames above `cumulative` also received.
+    pub selective: Vec<u64>,
+}
+
+/// Why the platform rejected a frame. Stable numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NackReason {
+    /// Authentication failed.
+    BadAuthentication,
+    /// Decoded but invalid.
+    Invalid,
+    /// Protocol version not supported.
+    UnsupportedVersion,
+    /// Message kind not supported.
+    UnsupportedKind,
+    /// Device not registered.
+    UnknownDevice,
+    /// Timestamp outside the allowed skew.
+    ClockSkew,
+}
+
+/// The platform rejects one frame; the device must not resend it unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Nack {
+    /// The rejected frame.
+    pub seq: u64,
+    /// Why.
+    pub reason: NackReason,
+}
+
+/// The platform asks the device to resend everything from `from_seq` (a gap or a reconnect).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resume {
+    /// First sequence number to resend.
+    pub from_seq: u64,
+}
+
+/// What a command asks for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CommandAction {
+    /// Place an EN 81-28 test call now.
+    TestCall,
+    /// Reset a remote alarm (EN 81-28 remote reset).
+    AlarmReset {
+        /// The alarm.
+        alarm_id: u32,
+    },
+    /// Play and/or show a comforting message in the car (opinions item 11: automatic comforting).
+    Comfort {
+        /// Chinese text.
+        text_zh: String,
+        /// English text.
+        text_en: String,
+        /// Speak it (text-to-speech) as well as show it.
+        speak: bool,
+    },
+    /// Set the device clock.
+    TimeSync {
+        /// Platform time when the command was sent.
+        platform_time: Timestamp,
+    },
+}
+
+/// A platform command. The idempotency key makes retries safe: a device executes each key once.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Command {
+    /// Unique per command; repeated sends carry the same key.
+    pub idempotency_key: u64,
+    /// What to do.
+    pub action: CommandAction,
+}

@@ -1,0 +1,306 @@
+//! The device's store-and-forward outbox (sans-I/O): assigns sequence numbers, keeps encoded
+//! frames until acknowledged, retransmits on a timer or a Resume, and — when full — evicts the
+//! oldest status-like frames first (counted), never alarms, faults, maintenance or registration.
+//!
+//! Persistence: every change is mirrored to an [`OutboxStore`] so frames and the sequence
+//! counter survive a reboot ([`Outbox::restore`]).
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use liftspec_model::time::Timestamp;
+
+use crate::auth::DeviceKeys;
+use crate::message::{Ack, Body, Discarded, MessageKind, Nack, Resume};
+use crate::wire::{self, DeviceId, EncodeError, Envelope};
+
+/// One stored frame.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxEntry {
+    /// Sequence number.
+    pub seq: u64,
+    /// Kind (decides eviction).
+    pub kind: MessageKind,
+    /// Encoded frame.
+    pub bytes: Vec<u8>,
+    /// Last transmission, if any.
+    pub last_sent: Option<Timestamp>,
+    /// Transmissions so far.
+    pub attempts: u32,
+    /// For a `Discarded` tombstone: the last sequence number it accounts for.
+    pub discarded_through: Option<u64>,
+}
+
+/// Where the outbox persists itself (flash, a file, a database row).
+pub trait OutboxStore {
+    /// Stores or replaces an entry.
+    fn put(&mut self, entry: &OutboxEntry);
+    /// Removes an entry.
+    fn remove(&mut self, seq: u64);
+    /// Stores the next sequence number to assign (must survive reboots).
+    fn put_next_seq(&mut self, next_seq: u64);
+}
+
+/// An in-memory [`OutboxStore`], for tests and for devices that persist by serialising it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemoryStore {
+    /// Stored entries.
+    pub entries: BTreeMap<u64, OutboxEntry>,
+    /// Stored next sequence number.
+    pub next_seq: u64,
+}
+
+impl OutboxStore for MemoryStore {
+    fn put(&mut self, entry: &OutboxEntry) {
+        self.entries.insert(entry.seq, entry.clone());
+    }
+    fn remove(&mut self, seq: u64) {
+        self.entries.remove(&seq);
+    }
+    fn put_next_seq(&mut self, next_seq: u64) {
+        self.next_seq = next_seq;
+    }
+}
+
+/// Counters of an outbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxStats {
+    /// Non-critical frames evicted because the outbox was full.
+    pub evicted: u64,
+    /// Frames the platform rejected (Nack), removed.
+    pub rejected: u64,
+    /// Frames acknowledged.
+    pub acknowledged: u64,
+}
+
+/// The device's outbox.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outbox {
+    device: DeviceId,
+    next_seq: u64,
+    capacity: usize,
+    retransmit_after_ms: i64,
+    entries: BTreeMap<u64, OutboxEntry>,
+    stats: OutboxStats,
+}
+
+impl Outbox {
+    /// An empty outbox for `device`, holding up to `capacity` non-critical frames (critical ones
+    /// are never dropped and may exceed it), retransmitting unacknowledged frames after
+    /// `retransmit_after_ms`.
+    pub fn new(device: DeviceId, capacity: usize, retransmit_after_ms: i64) -> Self {
+        Self {
+            device,
+            next_seq: 1,
+            capacity: capacity.max(1),
+            retransmit_after_ms,
+            entries: BTreeMap::new(),
+            stats: OutboxStats::default(),
+        }
+    }
+
+    /// Rebuilds the outbox after a reboot from what the store kept.
+    pub fn restore(
+        device: DeviceId,
+        capacity: usize,
+        retransmit_after_ms: i64,
+        store: &MemoryStore,
+    ) -> Self {
+        let mut outbox = Self::new(device, capacity, retransmit_after_ms);
+        outbox.entries = store.entries.clone();
+        let after_last = outbox.entries.keys().next_back().map_or(1, |s| s + 1);
+        outbox.next_seq = store.next_seq.max(after_last).max(1);
+        for entry in outbox.entries.values_mut() {
+            entry.last_sent = None;
+        }
+        outbox
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> OutboxStats {
+        self.stats
+    }
+
+    /// Frames waiting for acknowledgement.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing waits for acknowledgement.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Encodes `body` with the next sequence number and stores it; returns the sequence number.
+    pub fn enqueue(
+        &mut self,
+        body: Body,
+        now: Timestamp,
+        keys: &DeviceKeys,
+        store: &mut dyn OutboxStore,
+    ) -> Result<u64, EncodeError> {
+        let kind = body.kind();
+        let seq = self.next_seq;
+        let bytes = wire::encode(
+            &Envelope {
+                device: self.device.clone(),
+                seq,
+                sent_at: now,
+                body,
+            },
+            keys,
+        )?;
+        self.next_seq += 1;
+        store.put_next_seq(self.next_seq);
+        if !kind.is_critical() {
+            let non_critical = self
+                .entries
+                .values()
+                .filter(|e| !e.kind.is_critical())
+                .count();
+            if non_critical >= self.capacity {
+                if let Some(oldest) = self
+                    .entries
+                    .values()
+                    .find(|e| !e.kind.is_critical())
+                    .map(|e| e.seq)
+                {
+                    self.evict(oldest, now, keys, store)?;
+                }
+            }
+        }
+        let entry = OutboxEntry {
+            seq,
+            kind,
+            bytes,
+            last_sent: None,
+            attempts: 0,
+            discarded_through: None,
+        };
+        store.put(&entry);
+        self.entries.insert(seq, entry);
+        Ok(seq)
+    }
+
+    /// Replaces entry `seq` by a `Discarded` tombstone, merged with adjacent tombstones, so the
+    /// receiver skips it instead of waiting for it.
+    fn evict(
+        &mut self,
+        seq: u64,
+        now: Timestamp,
+        keys: &DeviceKeys,
+        store: &mut dyn OutboxStore,
+    ) -> Result<(), EncodeError> {
+        let Some(evicted) = self.entries.remove(&seq) else {
+            return Ok(());
+        };
+        self.stats.evicted += 1;
+        let (mut start, mut end, mut count) = (seq, seq, 1u64);
+        if let Some((&prev_seq, prev)) = self.entries.range(..seq).next_back() {
+            if prev.discarded_through == Some(seq - 1) {
+                start = prev_seq;
+                count += discarded_count(prev);
+            }
+        }
+        if let Some(next) = self.entries.get(&(seq + 1)) {
+            if let Some(through) = next.discarded_through {
+                end = through;
+                count += discarded_count(next);
+            }
+        }
+        for merged in [start, seq + 1] {
+            if merged != seq
+                && (start..=end).contains(&merged)
+                && self.entries.remove(&merged).is_some()
+            {
+                store.remove(merged);
+            }
+        }
+        let _ = evicted;
+        let bytes = wire::encode(
+            &Envelope {
+                device: self.device.clone(),
+                seq: start,
+                sent_at: now,
+                body: Body::Discarded(Discarded {
+                    through_seq: end,
+                    count,
+                }),
+            },
+            keys,
+        )?;
+        if start != seq {
+            store.remove(seq);
+        }
+        let tombstone = OutboxEntry {
+            seq: start,
+            kind: MessageKind::Discarded,
+            bytes,
+            last_sent: None,
+            attempts: 0,
+            discarded_through: Some(end),
+        };
+        store.put(&tombstone);
+        self.entries.insert(start, tombstone);
+        Ok(())
+    }
+
+    /// Frames to transmit now, in sequence order: never sent, or unacknowledged for
+    /// `retransmit_after_ms`.
+    pub fn poll_transmit(&mut self, now: Timestamp) -> Vec<Vec<u8>> {
+        let after = self.retransmit_after_ms;
+        self.entries
+            .values_mut()
+            .filter(|e| e.last_sent.is_none_or(|t| now.millis_since(t) >= after))
+            .map(|e| {
+                e.last_sent = Some(now);
+                e.attempts += 1;
+                e.bytes.clone()
+            })
+            .collect()
+    }
+
+    /// Drops everything the platform acknowledged.
+    pub fn on_ack(&mut self, ack: &Ack, store: &mut dyn OutboxStore) {
+        let acked: Vec<u64> = self
+            .entries
+            .keys()
+            .copied()
+            .filter(|s| {
+                let through = self.entries[s].discarded_through.unwrap_or(*s);
+                through <= ack.cumulative || ack.selective.contains(s)
+            })
+            .collect();
+        for seq in acked {
+            self.entries.remove(&seq);
+            store.remove(seq);
+            self.stats.acknowledged += 1;
+        }
+    }
+
+    /// Drops a frame the platform rejected (it would be rejected again).
+    pub fn on_nack(&mut self, nack: &Nack, store: &mut dyn OutboxStore) {
+        if self.entries.remove(&nack.seq).is_some() {
+            store.remove(nack.seq);
+            self.stats.rejected += 1;
+        }
+    }
+
+    /// Marks everything from `resume.from_seq` on for immediate retransmission.
+    pub fn on_resume(&mut self, resume: &Resume) {
+        for entry in self.entries.range_mut(resume.from_seq..).map(|(_, e)| e) {
+            entry.last_sent = None;
+        }
+    }
+}
+
+fn discarded_count(entry: &OutboxEntry) -> u64 {
+    match wire::decode(&entry.bytes).map(|f| f.envelope.body) {
+        Ok(Body::Discarded(d)) => d.count,
+        _ => 0,
+    }
+}

@@ -1,0 +1,379 @@
+//! The binary frame, version 1 (specified byte by byte in `docs/protocol.md`):
+//!
+//! ```text
+//! offset 0   magic 0x4C ('L')
+//!        1   protocol version (1)
+//!        2   message kind (MessageKind byte)
+//!        3   auth scheme (1 HMAC-SHA256/128, 2 Ed25519)
+//!        4.. header: postcard(device id: string, seq: varint u64, sent_at: zigzag varint i64 ms)
+//!        ..  body: postcard of the kind's message struct (no enum tag: the kind byte says it)
+//!   end-T..  tag: 16 (HMAC) or 64 (Ed25519) bytes over every byte before it
+//! ```
+//!
+//! Compatibility: a frame with a newer version or an unknown kind byte is rejected with a typed
+//! error ([`DecodeError::UnsupportedVersion`], [`DecodeError::UnknownKind`]) — never misread — and
+//! [`peek`] still reads the fixed prefix and header, so a gateway can forward what it cannot decode.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use liftspec_model::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{AuthError, AuthScheme, DeviceCredentials, DeviceKeys};
+use crate::message::{Body, MessageKind};
+use crate::PROTOCOL_VERSION;
+
+/// First byte of every frame.
+pub const MAGIC: u8 = 0x4C;
+/// Bytes before the header.
+pub const PREFIX_LEN: usize = 4;
+/// Largest frame accepted (bytes).
+pub const MAX_FRAME_LEN: usize = 16 * 1024;
+
+pub use liftspec_model::id::DeviceId;
+
+/// A message with its envelope: who sent it, its sequence number and the device's send time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// The sending device (or, for platform frames, the addressed device).
+    pub device: DeviceId,
+    /// Per-device, per-direction monotonic sequence number, persisted across reboots, from 1.
+    pub seq: u64,
+    /// The sender's clock (UTC).
+    pub sent_at: Timestamp,
+    /// The message.
+    pub body: Body,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    device: DeviceId,
+    seq: u64,
+    sent_at: Timestamp,
+}
+
+/// Why bytes are not a frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// Fewer bytes than the prefix and smallest tag.
+    #[error("frame too short: {len} bytes")]
+    TooShort {
+        /// Bytes given.
+        len: usize,
+    },
+    /// More than [`MAX_FRAME_LEN`] bytes.
+    #[error("frame too long: {len} bytes, at most {MAX_FRAME_LEN}")]
+    TooLong {
+        /// Bytes given.
+        len: usize,
+    },
+    /// Byte 0 is not [`MAGIC`].
+    #[error("byte 0: expected magic 0x4C, found {found:#04x}")]
+    BadMagic {
+        /// The byte found.
+        found: u8,
+    },
+    /// A protocol version this crate does not speak.
+    #[error("byte 1: protocol version {found} is not supported (this implementation speaks {supported})")]
+    UnsupportedVersion {
+        /// The version found.
+        found: u8,
+        /// The version supported.
+        supported: u8,
+    },
+    /// An unknown message kind.
+    #[error("byte 2: unknown message kind {found}")]
+    UnknownKind {
+        /// The kind byte found.
+        found: u8,
+    },
+    /// An unknown authentication scheme.
+    #[error("byte 3: unknown authentication scheme {found}")]
+    UnknownAuthScheme {
+        /// The scheme byte found.
+        found: u8,
+    },
+    /// The header does not decode.
+    #[error("header at byte 4: {reason}")]
+    Header {
+        /// What postcard or the id check said.
+        reason: String,
+    },
+    /// The body does not decode as its kind.
+    #[error("{kind:?} body at byte {offset}: {reason}")]
+    Body {
+        /// The kind.
+        kind: MessageKind,
+        /// Offset of the body.
+        offset: usize,
+        /// What postcard or a field check said.
+        reason: String,
+    },
+    /// Bytes left between the body and the tag.
+    #[error("{kind:?} body: {count} unexpected bytes before the tag at byte {offset}")]
+    TrailingBytes {
+        /// The kind.
+        kind: MessageKind,
+        /// How many.
+        count: usize,
+        /// Offset of the first.
+        offset: usize,
+    },
+}
+
+impl DecodeError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::TooShort { .. } => "decode.too_short",
+            Self::TooLong { .. } => "decode.too_long",
+            Self::BadMagic { .. } => "decode.bad_magic",
+            Self::UnsupportedVersion { .. } => "decode.unsupported_version",
+            Self::UnknownKind { .. } => "decode.unknown_kind",
+            Self::UnknownAuthScheme { .. } => "decode.unknown_auth_scheme",
+            Self::Header { .. } => "decode.header",
+            Self::Body { .. } => "decode.body",
+            Self::TrailingBytes { .. } => "decode.trailing_bytes",
+        }
+    }
+}
+
+/// What can be read of a frame without decoding its body: enough to route, forward or reject it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Protocol version byte.
+    pub version: u8,
+    /// Kind byte (may be unknown to this implementation).
+    pub kind_byte: u8,
+    /// Authentication scheme.
+    pub scheme: AuthScheme,
+    /// Sender (or addressee).
+    pub device: DeviceId,
+    /// Sequence number.
+    pub seq: u64,
+    /// Send time.
+    pub sent_at: Timestamp,
+    /// Offset of the body.
+    pub body_start: usize,
+    /// Offset of the tag (= end of the signed bytes).
+    pub tag_start: usize,
+}
+
+/// Reads the fixed prefix and header of any version-1-layout frame, whatever its kind.
+pub fn peek(bytes: &[u8]) -> Result<FrameInfo, DecodeError> {
+    if bytes.len() > MAX_FRAME_LEN {
+        return Err(DecodeError::TooLong { len: bytes.len() });
+    }
+    if bytes.len() < PREFIX_LEN + AuthScheme::HmacSha256.tag_len() {
+        return Err(DecodeError::TooShort { len: bytes.len() });
+    }
+    if bytes[0] != MAGIC {
+        return Err(DecodeError::BadMagic { found: bytes[0] });
+    }
+    if bytes[1] != PROTOCOL_VERSION {
+        return Err(DecodeError::UnsupportedVersion {
+            found: bytes[1],
+            supported: PROTOCOL_VERSION,
+        });
+    }
+    let scheme = AuthScheme::from_byte(bytes[3])
+        .ok_or(DecodeError::UnknownAuthScheme { found: bytes[3] })?;
+    let tag_start = bytes
+        .len()
+        .checked_sub(scheme.tag_len())
+        .filter(|&t| t >= PREFIX_LEN)
+        .ok_or(DecodeError::TooShort { len: bytes.len() })?;
+    let (header, rest) = postcard::take_from_bytes::<Header>(&bytes[PREFIX_LEN..tag_start])
+        .map_err(|e| DecodeError::Header {
+            reason: alloc::format!("{e}"),
+        })?;
+    Ok(FrameInfo {
+        version: bytes[1],
+        kind_byte: bytes[2],
+        scheme,
+        device: header.device,
+        seq: header.seq,
+        sent_at: header.sent_at,
+        body_start: tag_start - rest.len(),
+        tag_start,
+    })
+}
+
+/// A decoded frame: the envelope plus what verification needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    /// The envelope.
+    pub envelope: Envelope,
+    /// How it is authenticated.
+    pub scheme: AuthScheme,
+    /// Offset of the tag in the bytes it was decoded from.
+    pub tag_start: usize,
+}
+
+impl Frame {
+    /// Verifies the frame's tag against the device's credentials, and that kinds needing a
+    /// signature carry one. `bytes` are the bytes the frame was decoded from.
+    pub fn verify(&self, bytes: &[u8], credentials: &DeviceCredentials) -> Result<(), AuthError> {
+        let kind = self.envelope.body.kind();
+        if kind.requires_signature() && self.scheme != AuthScheme::Ed25519 {
+            return Err(AuthError::SignatureRequired(kind));
+        }
+        let (signed, tag) = bytes.split_at(self.tag_start.min(bytes.len()));
+        credentials.verify(self.scheme, signed, tag)
+    }
+}
+
+fn body_of<T: serde::de::DeserializeOwned>(
+    kind: MessageKind,
+    bytes: &[u8],
+    offset: usize,
+) -> Result<T, DecodeError> {
+    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(|e| DecodeError::Body {
+        kind,
+        offset,
+        reason: alloc::format!("{e}"),
+    })?;
+    if !rest.is_empty() {
+        return Err(DecodeError::TrailingBytes {
+            kind,
+            count: rest.len(),
+            offset: offset + bytes.len() - rest.len(),
+        });
+    }
+    Ok(value)
+}
+
+/// Decodes a frame (without verifying it: see [`Frame::verify`]).
+pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
+    let info = peek(bytes)?;
+    let kind = MessageKind::from_byte(info.kind_byte).ok_or(DecodeError::UnknownKind {
+        found: info.kind_byte,
+    })?;
+    let b = &bytes[info.body_start..info.tag_start];
+    let o = info.body_start;
+    let body = match kind {
+        MessageKind::Register => Body::Register(body_of(kind, b, o)?),
+        MessageKind::Status => Body::Status(body_of(kind, b, o)?),
+        MessageKind::Statistics => Body::Statistics(body_of(kind, b, o)?),
+        MessageKind::Event => Body::Event(body_of(kind, b, o)?),
+        MessageKind::DoorCycle => Body::DoorCycle(body_of(kind, b, o)?),
+        MessageKind::Alarm => Body::Alarm(body_of(kind, b, o)?),
+        MessageKind::MaintenanceSession => Body::MaintenanceSession(body_of(kind, b, o)?),
+        MessageKind::Heartbeat => Body::Heartbeat(body_of(kind, b, o)?),
+        MessageKind::Discarded => Body::Discarded(body_of(kind, b, o)?),
+        MessageKind::Ack => Body::Ack(body_of(kind, b, o)?),
+        MessageKind::Nack => Body::Nack(body_of(kind, b, o)?),
+        MessageKind::Resume => Body::Resume(body_of(kind, b, o)?),
+        MessageKind::Command => Body::Command(body_of(kind, b, o)?),
+    };
+    Ok(Frame {
+        envelope: Envelope {
+            device: info.device,
+            seq: info.seq,
+            sent_at: info.sent_at,
+            body,
+        },
+        scheme: info.scheme,
+        tag_start: info.tag_start,
+    })
+}
+
+/// Why a frame could not be encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    /// Larger than [`MAX_FRAME_LEN`].
+    #[error("frame would be {len} bytes, at most {MAX_FRAME_LEN}")]
+    TooLong {
+        /// The length it would have.
+        len: usize,
+    },
+    /// A device tried to encode a platform message or the reverse.
+    #[error("{0:?} frames are not sent from this side")]
+    WrongDirection(MessageKind),
+    /// Serialisation failed.
+    #[error("serialisation failed: {0}")]
+    Serialize(String),
+}
+
+impl EncodeError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::TooLong { .. } => "encode.too_long",
+            Self::WrongDirection(_) => "encode.wrong_direction",
+            Self::Serialize(_) => "encode.serialize",
+        }
+    }
+}
+
+pub(crate) fn signed_part(envelope: &Envelope, scheme: AuthScheme) -> Result<Vec<u8>, EncodeError> {
+    let kind = envelope.body.kind();
+    let mut out = Vec::with_capacity(64);
+    out.extend_from_slice(&[MAGIC, PROTOCOL_VERSION, kind.byte(), scheme as u8]);
+    let header = Header {
+        device: envelope.device.clone(),
+        seq: envelope.seq,
+        sent_at: envelope.sent_at,
+    };
+    let ser = |e: postcard::Error| EncodeError::Serialize(alloc::format!("{e}"));
+    out = postcard::to_extend(&header, out).map_err(ser)?;
+    out = match &envelope.body {
+        Body::Register(m) => postcard::to_extend(m, out),
+        Body::Status(m) => postcard::to_extend(m, out),
+        Body::Statistics(m) => postcard::to_extend(m, out),
+        Body::Event(m) => postcard::to_extend(m, out),
+        Body::DoorCycle(m) => postcard::to_extend(m, out),
+        Body::Alarm(m) => postcard::to_extend(m, out),
+        Body::MaintenanceSession(m) => postcard::to_extend(m, out),
+        Body::Heartbeat(m) => postcard::to_extend(m, out),
+        Body::Discarded(m) => postcard::to_extend(m, out),
+        Body::Ack(m) => postcard::to_extend(m, out),
+        Body::Nack(m) => postcard::to_extend(m, out),
+        Body::Resume(m) => postcard::to_extend(m, out),
+        Body::Command(m) => postcard::to_extend(m, out),
+    }
+    .map_err(ser)?;
+    let len = out.len() + scheme.tag_len();
+    if len > MAX_FRAME_LEN {
+        return Err(EncodeError::TooLong { len });
+    }
+    Ok(out)
+}
+
+/// Encodes a device frame, signing alarms and maintenance sessions with Ed25519 and MACing the
+/// rest.
+pub fn encode(envelope: &Envelope, keys: &DeviceKeys) -> Result<Vec<u8>, EncodeError> {
+    let kind = envelope.body.kind();
+    if !kind.from_device() {
+        return Err(EncodeError::WrongDirection(kind));
+    }
+    let scheme = if kind.requires_signature() {
+        AuthScheme::Ed25519
+    } else {
+        AuthScheme::HmacSha256
+    };
+    let mut out = signed_part(envelope, scheme)?;
+    let signed_len = out.len();
+    let mut tag = Vec::with_capacity(scheme.tag_len());
+    keys.append_tag(scheme, &out[..signed_len], &mut tag);
+    out.extend_from_slice(&tag);
+    Ok(out)
+}
+
+/// Encodes a platform frame to a device, MACed with the device's key.
+pub fn encode_platform(
+    envelope: &Envelope,
+    credentials: &DeviceCredentials,
+) -> Result<Vec<u8>, EncodeError> {
+    let kind = envelope.body.kind();
+    if kind.from_device() {
+        return Err(EncodeError::WrongDirection(kind));
+    }
+    let mut out = signed_part(envelope, AuthScheme::HmacSha256)?;
+    let mut tag = Vec::with_capacity(16);
+    credentials.append_mac(&out, &mut tag);
+    out.extend_from_slice(&tag);
+    Ok(out)
+}

@@ -1,0 +1,122 @@
+//! Stream framing, usage-sign payloads and validation field paths.
+
+mod common;
+
+use common::*;
+use liftspec_model::time::Timestamp;
+use liftspec_protocol::framing::{frame_for_stream, Deframed, Deframer, StreamError};
+use liftspec_protocol::message::Body;
+use liftspec_protocol::usage_sign::{UsageSign, UsageSignError};
+use liftspec_protocol::validate::{validate, ValidationContext};
+use proptest::prelude::*;
+
+proptest! {
+    #[test]
+    fn deframer_resynchronises_after_garbage(
+        frames in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 1..6),
+        garbage in prop::collection::vec(any::<u8>(), 0..50),
+    ) {
+        let mut wire = garbage.clone();
+        wire.push(0); // whatever came before ends at a delimiter
+        for f in &frames {
+            wire.extend(frame_for_stream(f));
+        }
+        let out = Deframer::new(4096).push_slice(&wire);
+        let good: Vec<Vec<u8>> = out.into_iter().filter_map(|d| match d { Deframed::Frame(f) => Some(f), Deframed::Corrupt(_) => None }).collect();
+        // Every real frame comes out; garbage yields at most one spurious block, which its CRC rejects
+        // with probability 1 - 2^-32.
+        prop_assert!(good.ends_with(&frames));
+    }
+
+    #[test]
+    fn corrupting_a_framed_byte_is_detected(frame in prop::collection::vec(any::<u8>(), 1..200), at in any::<prop::sample::Index>(), flip in 1u8..=255) {
+        let mut wire = frame_for_stream(&frame);
+        let at = at.index(wire.len() - 1);
+        wire[at] ^= flip;
+        let out = Deframer::new(4096).push_slice(&wire);
+        prop_assert!(!out.contains(&Deframed::Frame(frame.clone())) || wire[at] == 0 && out.len() > 1);
+    }
+
+    #[test]
+    fn usage_sign_decoder_never_panics(text in "\\PC{0,80}") {
+        let _ = UsageSign::decode(&text);
+    }
+}
+
+#[test]
+fn oversized_blocks_are_skipped() {
+    let mut d = Deframer::new(8);
+    let mut wire = vec![1u8; 20];
+    wire.push(0);
+    wire.extend(frame_for_stream(b"ok"));
+    let out = d.push_slice(&wire);
+    assert_eq!(
+        out,
+        vec![
+            Deframed::Corrupt(StreamError::Oversized { limit: 8 }),
+            Deframed::Frame(b"ok".to_vec())
+        ]
+    );
+}
+
+#[test]
+fn usage_sign_errors() {
+    let sign = UsageSign {
+        registration_code: "31103301062010050007".parse().unwrap(),
+        rescue_code: "100072".parse().unwrap(),
+    };
+    let text = sign.encode();
+    assert_eq!(UsageSign::decode(&text).unwrap(), sign);
+    let misread = text.replacen("0007*", "0008*", 1);
+    assert!(matches!(
+        UsageSign::decode(&misread),
+        Err(UsageSignError::Check { .. })
+    ));
+    assert!(matches!(
+        UsageSign::decode("LS1*1*2"),
+        Err(UsageSignError::Shape { parts: 3, .. })
+    ));
+    assert_eq!(
+        UsageSign::decode("LS2*a*b*c").unwrap_err().code(),
+        "usage_sign.shape"
+    );
+    assert!(
+        text.chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || c == '*'),
+        "QR alphanumeric mode"
+    );
+}
+
+#[test]
+fn validation_names_the_field() {
+    let now = Timestamp::from_millis(T0);
+    let ctx = ValidationContext::new(-1, 18, 1750, now);
+    let mut s = status();
+    s.floor = 19;
+    let e = validate(&envelope(1, Body::Status(s.clone())), &ctx).unwrap_err();
+    assert_eq!(e.path, "body.status.floor");
+    s.floor = 18;
+    s.speed_mm_s = Some(2500); // overspeed: physically odd, accepted for the detectors
+    validate(&envelope(1, Body::Status(s.clone())), &ctx).unwrap();
+    s.speed_mm_s = Some(-7000);
+    assert_eq!(
+        validate(&envelope(1, Body::Status(s)), &ctx)
+            .unwrap_err()
+            .path,
+        "body.status.speedMmS"
+    );
+    let mut late = envelope(1, Body::Status(status()));
+    late.sent_at = Timestamp::from_millis(T0 + 11 * 60_000);
+    assert_eq!(validate(&late, &ctx).unwrap_err().path, "sentAt");
+    assert_eq!(
+        validate(&envelope(0, Body::Status(status())), &ctx)
+            .unwrap_err()
+            .path,
+        "seq"
+    );
+    for (name, body) in bodies() {
+        let env = envelope(9, body);
+        let ctx = ValidationContext::new(-1, 18, 1750, env.sent_at);
+        assert!(validate(&env, &ctx).is_ok(), "sample {name} is valid");
+    }
+}

@@ -1,0 +1,50 @@
+//! Golden vectors: the exact bytes and JSON of every message kind are committed under `vectors/`
+//! and must not change by accident. Regenerate deliberately with `LIFTSPEC_BLESS=1 cargo test`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn golden_vectors_are_current() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let bless = std::env::var_os("LIFTSPEC_BLESS").is_some();
+    let mut stale = Vec::new();
+    for (i, (name, body)) in bodies().into_iter().enumerate() {
+        let bytes = encode(&envelope(i as u64 + 1, body));
+        let json = liftspec_protocol::json::to_json(&bytes).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap() + "\n";
+        for (file, content) in [
+            (format!("{name}.hex"), hex(&bytes) + "\n"),
+            (format!("{name}.json"), pretty),
+        ] {
+            let path = dir.join(&file);
+            if bless {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &content).unwrap();
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(content.as_str()) {
+                stale.push(file);
+            }
+        }
+        // The committed JSON decodes to the committed bytes.
+        if !bless {
+            let committed_json = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+            assert_eq!(
+                liftspec_protocol::json::from_json(&committed_json).unwrap(),
+                bytes,
+                "{name}"
+            );
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "wire format changed for {stale:?}; if deliberate, bump the version or re-bless"
+    );
+}

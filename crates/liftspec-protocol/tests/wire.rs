@@ -1,0 +1,148 @@
+//! Binary and JSON encodings, authentication and compatibility rules.
+
+mod common;
+
+use common::*;
+use liftspec_protocol::auth::{AuthError, AuthScheme, DeviceKeys};
+use liftspec_protocol::message::MessageKind;
+use liftspec_protocol::wire::{self, DecodeError, EncodeError};
+use proptest::prelude::*;
+
+#[test]
+fn every_kind_round_trips_and_verifies() {
+    let creds = keys().credentials();
+    let bodies = bodies();
+    let kinds: Vec<MessageKind> = bodies.iter().map(|(_, b)| b.kind()).collect();
+    assert_eq!(kinds, MessageKind::ALL.to_vec(), "one sample per kind");
+    for (i, (_, body)) in bodies.into_iter().enumerate() {
+        let env = envelope(i as u64 + 1, body);
+        let bytes = encode(&env);
+        let frame = wire::decode(&bytes).unwrap();
+        assert_eq!(frame.envelope, env);
+        frame.verify(&bytes, &creds).unwrap();
+        let expected = if env.body.kind().requires_signature() {
+            AuthScheme::Ed25519
+        } else {
+            AuthScheme::HmacSha256
+        };
+        assert_eq!(frame.scheme, expected);
+        let json = liftspec_protocol::json::to_json(&bytes).unwrap();
+        assert_eq!(
+            liftspec_protocol::json::from_json(&json).unwrap(),
+            bytes,
+            "JSON rebuilds the same bytes"
+        );
+    }
+}
+
+#[test]
+fn forged_and_mismatched_keys_are_rejected() {
+    let env = envelope(1, bodies()[1].1.clone());
+    let bytes = encode(&env);
+    let other = DeviceKeys::from_seed([0x33; 32], [0x44; 32]).credentials();
+    let frame = wire::decode(&bytes).unwrap();
+    assert_eq!(frame.verify(&bytes, &other), Err(AuthError::BadTag));
+    // An alarm carrying a (correct) MAC instead of a signature is refused.
+    let alarm = envelope(2, bodies()[5].1.clone());
+    let mac_frame = wire::Frame {
+        envelope: alarm,
+        scheme: AuthScheme::HmacSha256,
+        tag_start: bytes.len() - 16,
+    };
+    assert_eq!(
+        mac_frame.verify(&bytes, &keys().credentials()),
+        Err(AuthError::SignatureRequired(MessageKind::Alarm))
+    );
+}
+
+#[test]
+fn compatibility_errors_are_typed() {
+    let bytes = encode(&envelope(1, bodies()[1].1.clone()));
+    let mut newer = bytes.clone();
+    newer[1] = 2;
+    assert_eq!(
+        wire::decode(&newer),
+        Err(DecodeError::UnsupportedVersion {
+            found: 2,
+            supported: 1
+        })
+    );
+    let mut unknown = bytes.clone();
+    unknown[2] = 10;
+    assert_eq!(
+        wire::decode(&unknown),
+        Err(DecodeError::UnknownKind { found: 10 })
+    );
+    // The header of an unknown kind is still readable, so a gateway can forward it.
+    let info = wire::peek(&unknown).unwrap();
+    assert_eq!(
+        (info.kind_byte, info.seq, info.device.as_str()),
+        (10, 1, "HZ-T-000123")
+    );
+    let mut magic = bytes.clone();
+    magic[0] = 0;
+    assert_eq!(
+        wire::decode(&magic),
+        Err(DecodeError::BadMagic { found: 0 })
+    );
+    let mut scheme = bytes.clone();
+    scheme[3] = 7;
+    assert_eq!(
+        wire::decode(&scheme),
+        Err(DecodeError::UnknownAuthScheme { found: 7 })
+    );
+    assert_eq!(
+        wire::decode(&bytes[..10]),
+        Err(DecodeError::TooShort { len: 10 })
+    );
+    assert!(matches!(
+        wire::encode(&envelope(1, bodies()[9].1.clone()), &keys()),
+        Err(EncodeError::WrongDirection(MessageKind::Ack))
+    ));
+}
+
+#[test]
+fn status_frame_is_small() {
+    let bytes = encode(&envelope(1_000_000, bodies()[1].1.clone()));
+    // 4-byte prefix + header (12-byte id, 3-byte seq, 6-byte time) + 21-byte body + 16-byte MAC;
+    // a size guard on top of the golden vectors.
+    assert_eq!(bytes.len(), 62, "status frame size changed");
+}
+
+proptest! {
+    #[test]
+    fn flipping_any_bit_of_a_signed_frame_is_rejected(kind_index in 0usize..13, bit in any::<prop::sample::Index>()) {
+        let (_, body) = bodies().swap_remove(kind_index);
+        let bytes = encode(&envelope(9, body));
+        let bit = bit.index(bytes.len() * 8);
+        let mut tampered = bytes.clone();
+        tampered[bit / 8] ^= 1 << (bit % 8);
+        let creds = keys().credentials();
+        match wire::decode(&tampered) {
+            Err(_) => {}
+            Ok(frame) => prop_assert!(frame.verify(&tampered, &creds).is_err(), "bit {} accepted", bit),
+        }
+    }
+
+    #[test]
+    fn decode_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = wire::decode(&bytes);
+        let _ = wire::peek(&bytes);
+    }
+
+    #[test]
+    fn decode_never_panics_on_mutated_frames(kind_index in 0usize..13, cut in any::<prop::sample::Index>(), byte in any::<u8>(), at in any::<prop::sample::Index>()) {
+        let (_, body) = bodies().swap_remove(kind_index);
+        let mut bytes = encode(&envelope(3, body));
+        let at = at.index(bytes.len());
+        bytes[at] = byte;
+        let cut = cut.index(bytes.len() + 1);
+        let _ = wire::decode(&bytes[..cut]);
+        let _ = liftspec_protocol::json::to_json(&bytes[..cut]);
+    }
+
+    #[test]
+    fn json_decoder_never_panics(text in "\\PC{0,200}") {
+        let _ = liftspec_protocol::json::from_json(&text);
+    }
+}
