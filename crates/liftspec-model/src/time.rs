@@ -144,8 +144,10 @@ impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
             match self.to_datetime() {
-                Ok(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true)),
-                // Beyond chrono's calendar (±262,000 years): integer milliseconds, which the
+                Ok(t) if (0..=9999).contains(&chrono::Datelike::year(&t)) => {
+                    s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+                }
+                // Outside RFC 3339's years 0000-9999 (±262,000 years): integer milliseconds, which the
                 // deserializer also accepts, so every value has a JSON form.
                 Err(_) => s.serialize_i64(self.0),
             }
