@@ -147,9 +147,9 @@ impl serde::Serialize for Timestamp {
                 Ok(t) if (0..=9999).contains(&chrono::Datelike::year(&t)) => {
                     s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
                 }
-                // Outside RFC 3339's years 0000-9999 (±262,000 years): integer milliseconds, which the
-                // deserializer also accepts, so every value has a JSON form.
-                Err(_) => s.serialize_i64(self.0),
+                // Outside RFC 3339's years 0000-9999: integer milliseconds, which the deserializer
+                // also accepts, so every value has a JSON form.
+                _ => s.serialize_i64(self.0),
             }
         } else {
             s.serialize_i64(self.0)
