@@ -28,8 +28,9 @@ pub struct OutboxEntry {
     pub last_sent: Option<Timestamp>,
     /// Transmissions so far.
     pub attempts: u32,
-    /// For a `Discarded` tombstone: the last sequence number it accounts for.
-    pub discarded_through: Option<u64>,
+    /// For a `Discarded` tombstone: the range it accounts for (from `seq` through
+    /// `through_seq`) and how many frames were discarded.
+    pub discarded: Option<Discarded>,
 }
 
 /// Where the outbox persists itself (flash, a file, a database row).
@@ -179,7 +180,7 @@ impl Outbox {
             bytes,
             last_sent: None,
             attempts: 0,
-            discarded_through: None,
+            discarded: None,
         };
         store.put(&entry);
         self.entries.insert(seq, entry);
@@ -195,54 +196,56 @@ impl Outbox {
         keys: &DeviceKeys,
         store: &mut dyn OutboxStore,
     ) -> Result<(), EncodeError> {
-        let Some(evicted) = self.entries.remove(&seq) else {
+        if self.entries.remove(&seq).is_none() {
             return Ok(());
-        };
+        }
         self.stats.evicted += 1;
         let (mut start, mut end, mut count) = (seq, seq, 1u64);
+        // Merge with a tombstone ending just below…
         if let Some((&prev_seq, prev)) = self.entries.range(..seq).next_back() {
-            if prev.discarded_through == Some(seq - 1) {
+            if let Some(d) = prev.discarded.as_ref().filter(|d| d.through_seq == seq - 1) {
                 start = prev_seq;
-                count += discarded_count(prev);
+                count += d.count;
             }
         }
-        if let Some(next) = self.entries.get(&(seq + 1)) {
-            if let Some(through) = next.discarded_through {
-                end = through;
-                count += discarded_count(next);
-            }
+        // …and with one starting just above.
+        if let Some(d) = self
+            .entries
+            .get(&(seq + 1))
+            .and_then(|e| e.discarded.as_ref())
+        {
+            end = d.through_seq;
+            count += d.count;
         }
-        for merged in [start, seq + 1] {
-            if merged != seq
-                && (start..=end).contains(&merged)
-                && self.entries.remove(&merged).is_some()
-            {
-                store.remove(merged);
-            }
+        if start != seq {
+            // The tombstone moves down to `start`; `seq` is no longer stored on its own.
+            self.entries.remove(&start);
+            store.remove(seq);
         }
-        let _ = evicted;
+        if end != seq {
+            self.entries.remove(&(seq + 1));
+            store.remove(seq + 1);
+        }
+        let discarded = Discarded {
+            through_seq: end,
+            count,
+        };
         let bytes = wire::encode(
             &Envelope {
                 device: self.device.clone(),
                 seq: start,
                 sent_at: now,
-                body: Body::Discarded(Discarded {
-                    through_seq: end,
-                    count,
-                }),
+                body: Body::Discarded(discarded.clone()),
             },
             keys,
         )?;
-        if start != seq {
-            store.remove(seq);
-        }
         let tombstone = OutboxEntry {
             seq: start,
             kind: MessageKind::Discarded,
             bytes,
             last_sent: None,
             attempts: 0,
-            discarded_through: Some(end),
+            discarded: Some(discarded),
         };
         store.put(&tombstone);
         self.entries.insert(start, tombstone);
@@ -271,7 +274,10 @@ impl Outbox {
             .keys()
             .copied()
             .filter(|s| {
-                let through = self.entries[s].discarded_through.unwrap_or(*s);
+                let through = self.entries[s]
+                    .discarded
+                    .as_ref()
+                    .map_or(*s, |d| d.through_seq);
                 through <= ack.cumulative || ack.selective.contains(s)
             })
             .collect();
@@ -295,12 +301,5 @@ impl Outbox {
         for entry in self.entries.range_mut(resume.from_seq..).map(|(_, e)| e) {
             entry.last_sent = None;
         }
-    }
-}
-
-fn discarded_count(entry: &OutboxEntry) -> u64 {
-    match wire::decode(&entry.bytes).map(|f| f.envelope.body) {
-        Ok(Body::Discarded(d)) => d.count,
-        _ => 0,
     }
 }
