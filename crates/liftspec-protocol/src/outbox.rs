@@ -273,12 +273,11 @@ impl Outbox {
             .entries
             .keys()
             .copied()
-            .filter(|s| {
-                let through = self.entries[s]
-                    .discarded
-                    .as_ref()
-                    .map_or(*s, |d| d.through_seq);
-                through <= ack.cumulative || ack.selective.contains(s)
+            .filter(|s| match &self.entries[s].discarded {
+                // A tombstone may have grown since the receiver saw it, so only the cumulative
+                // ack, which covers its whole range, acknowledges it.
+                Some(d) => d.through_seq <= ack.cumulative,
+                None => *s <= ack.cumulative || ack.selective.contains(s),
             })
             .collect();
         for seq in acked {

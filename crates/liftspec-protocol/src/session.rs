@@ -216,35 +216,42 @@ impl ReceiverSession {
         let through = discarded_through(&envelope);
         let mut deliver = Vec::new();
         let mut resume = None;
-        let outcome = if through < self.next_expected || self.held.contains_key(&seq) {
-            self.stats.duplicates += 1;
-            ReceiveOutcome::Duplicate
-        } else if seq <= self.next_expected {
-            self.advance(envelope, &mut deliver);
-            while let Some(next) = self.held.remove(&self.next_expected) {
-                self.advance(next, &mut deliver);
-            }
-            self.stats.delivered += deliver.len() as u64;
-            ReceiveOutcome::Delivered
-        } else {
-            let outcome = if seq - self.next_expected < self.window {
-                self.held.insert(seq, envelope);
-                ReceiveOutcome::Held
+        // A tombstone may grow while the device keeps it (more frames discarded next to it): a
+        // longer range under the same sequence number replaces the held one.
+        let extends_held = self
+            .held
+            .get(&seq)
+            .is_some_and(|held| discarded_through(held) < through);
+        let outcome =
+            if through < self.next_expected || (self.held.contains_key(&seq) && !extends_held) {
+                self.stats.duplicates += 1;
+                ReceiveOutcome::Duplicate
+            } else if seq <= self.next_expected {
+                self.advance(envelope, &mut deliver);
+                while let Some(next) = self.held.remove(&self.next_expected) {
+                    self.advance(next, &mut deliver);
+                }
+                self.stats.delivered += deliver.len() as u64;
+                ReceiveOutcome::Delivered
             } else {
-                self.stats.out_of_window += 1;
-                ReceiveOutcome::OutOfWindow
+                let outcome = if seq - self.next_expected < self.window {
+                    self.held.insert(seq, envelope);
+                    ReceiveOutcome::Held
+                } else {
+                    self.stats.out_of_window += 1;
+                    ReceiveOutcome::OutOfWindow
+                };
+                if self.resume_sent_for != Some(self.next_expected)
+                    || outcome == ReceiveOutcome::OutOfWindow
+                {
+                    self.resume_sent_for = Some(self.next_expected);
+                    self.stats.resumes += 1;
+                    resume = Some(Resume {
+                        from_seq: self.next_expected,
+                    });
+                }
+                outcome
             };
-            if self.resume_sent_for != Some(self.next_expected)
-                || outcome == ReceiveOutcome::OutOfWindow
-            {
-                self.resume_sent_for = Some(self.next_expected);
-                self.stats.resumes += 1;
-                resume = Some(Resume {
-                    from_seq: self.next_expected,
-                });
-            }
-            outcome
-        };
         Received {
             outcome,
             deliver,

@@ -153,7 +153,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    #[ignore = "known failure, issue #3 in progress: after healing the outbox keeps unacknowledged frames (tombstone/ack interplay); run with --ignored"]
+    #[ignore = "known failure, issue #3 in progress: a tombstone merged downward can start below frames already delivered, so its notice arrives out of order and the outbox may not drain; run with --ignored"]
     fn critical_messages_arrive_exactly_once_in_order(script in prop::collection::vec(any::<u8>(), 1..150), seed in any::<u64>()) {
         run(&script, seed, 8, 25)?;
     }
@@ -187,4 +187,68 @@ fn outbox_survives_a_reboot() {
         4,
         "restored frames are sent again"
     );
+}
+
+#[test]
+fn a_grown_tombstone_replaces_the_held_one() {
+    use liftspec_protocol::message::Discarded;
+    let mut session = ReceiverSession::new(32);
+    let t = Timestamp::from_millis(T0);
+    let tomb = |through| {
+        envelope(
+            2,
+            Body::Discarded(Discarded {
+                through_seq: through,
+                count: through - 1,
+            }),
+        )
+    };
+    session.accept(tomb(3), t); // held: seq 1 missing
+    let grown = session.accept(tomb(5), t);
+    assert_eq!(
+        grown.outcome,
+        liftspec_protocol::session::ReceiveOutcome::Held,
+        "not a duplicate"
+    );
+    session.accept(envelope(1, bodies()[1].1.clone()), t);
+    assert_eq!(
+        session.next_expected(),
+        6,
+        "the grown range is the one applied"
+    );
+}
+
+#[test]
+fn a_selective_ack_does_not_acknowledge_a_tombstone() {
+    let keys = keys();
+    let mut store = MemoryStore::default();
+    let mut outbox = Outbox::new(DeviceId::parse("HZ-T-000123").unwrap(), 1, 1000);
+    let t = Timestamp::from_millis(T0);
+    outbox
+        .enqueue(bodies()[1].1.clone(), t, &keys, &mut store)
+        .unwrap(); // seq 1
+    outbox
+        .enqueue(bodies()[1].1.clone(), t, &keys, &mut store)
+        .unwrap(); // seq 2 evicts 1 → tombstone 1
+    assert_eq!(outbox.len(), 2);
+    outbox.on_ack(
+        &liftspec_protocol::message::Ack {
+            cumulative: 0,
+            selective: vec![1, 2],
+        },
+        &mut store,
+    );
+    assert_eq!(
+        outbox.len(),
+        1,
+        "the status frame is acknowledged, the tombstone is not"
+    );
+    outbox.on_ack(
+        &liftspec_protocol::message::Ack {
+            cumulative: 1,
+            selective: vec![],
+        },
+        &mut store,
+    );
+    assert!(outbox.is_empty());
 }
