@@ -170,7 +170,9 @@ impl Outbox {
                     .find(|e| !e.kind.is_critical())
                     .map(|e| e.seq)
                 {
-                    self.evict(oldest, now, keys, store)?;
+                    if self.replace_with_tombstone(oldest, now, keys, store)? {
+                        self.stats.evicted += 1;
+                    }
                 }
             }
         }
@@ -187,44 +189,49 @@ impl Outbox {
         Ok(seq)
     }
 
-    /// Replaces entry `seq` by a `Discarded` tombstone, merged with adjacent tombstones, so the
-    /// receiver skips it instead of waiting for it.
-    fn evict(
+    /// Replaces entry `seq` by a `Discarded` tombstone, merged with the tombstones next to it in
+    /// the outbox (nothing unacknowledged lies between them), so the receiver skips the range
+    /// instead of waiting for it. Merging keeps the number of tombstones below the number of
+    /// other entries plus one, so the outbox stays bounded through any partition.
+    ///
+    /// A merged range may cover frames the receiver already has (acknowledged selectively, or
+    /// delivered with the acknowledgement lost): the receiver only skips what it is missing
+    /// (see [`crate::session::ReceiverSession`]).
+    ///
+    /// Returns whether `seq` was there to replace.
+    fn replace_with_tombstone(
         &mut self,
         seq: u64,
         now: Timestamp,
         keys: &DeviceKeys,
         store: &mut dyn OutboxStore,
-    ) -> Result<(), EncodeError> {
+    ) -> Result<bool, EncodeError> {
         if self.entries.remove(&seq).is_none() {
-            return Ok(());
+            return Ok(false);
         }
-        self.stats.evicted += 1;
+        store.remove(seq);
         let (mut start, mut end, mut count) = (seq, seq, 1u64);
-        // Merge with a tombstone ending just below…
-        if let Some((&prev_seq, prev)) = self.entries.range(..seq).next_back() {
-            if let Some(d) = prev.discarded.as_ref().filter(|d| d.through_seq == seq - 1) {
-                start = prev_seq;
-                count += d.count;
-            }
-        }
-        // …and with one starting just above.
-        if let Some(d) = self
+        let below = self
             .entries
-            .get(&(seq + 1))
-            .and_then(|e| e.discarded.as_ref())
-        {
-            end = d.through_seq;
-            count += d.count;
+            .range(..seq)
+            .next_back()
+            .and_then(|(s, e)| e.discarded.as_ref().map(|d| (*s, d.count)));
+        if let Some((below_seq, below_count)) = below {
+            start = below_seq;
+            count += below_count;
+            self.entries.remove(&below_seq);
+            store.remove(below_seq);
         }
-        if start != seq {
-            // The tombstone moves down to `start`; `seq` is no longer stored on its own.
-            self.entries.remove(&start);
-            store.remove(seq);
-        }
-        if end != seq {
-            self.entries.remove(&(seq + 1));
-            store.remove(seq + 1);
+        let above = self
+            .entries
+            .range(seq + 1..)
+            .next()
+            .and_then(|(s, e)| e.discarded.as_ref().map(|d| (*s, d.through_seq, d.count)));
+        if let Some((above_seq, through, above_count)) = above {
+            end = through;
+            count += above_count;
+            self.entries.remove(&above_seq);
+            store.remove(above_seq);
         }
         let discarded = Discarded {
             through_seq: end,
@@ -249,7 +256,7 @@ impl Outbox {
         };
         store.put(&tombstone);
         self.entries.insert(start, tombstone);
-        Ok(())
+        Ok(true)
     }
 
     /// Frames to transmit now, in sequence order: never sent, or unacknowledged for
@@ -287,18 +294,36 @@ impl Outbox {
         }
     }
 
-    /// Drops a frame the platform rejected (it would be rejected again).
-    pub fn on_nack(&mut self, nack: &Nack, store: &mut dyn OutboxStore) {
-        if self.entries.remove(&nack.seq).is_some() {
-            store.remove(nack.seq);
+    /// Drops a frame the platform rejected (it would be rejected again), leaving a tombstone so
+    /// that a receiver which did not skip it on its own does not wait for it.
+    pub fn on_nack(
+        &mut self,
+        nack: &Nack,
+        now: Timestamp,
+        keys: &DeviceKeys,
+        store: &mut dyn OutboxStore,
+    ) -> Result<(), EncodeError> {
+        let is_frame = self
+            .entries
+            .get(&nack.seq)
+            .is_some_and(|e| e.discarded.is_none());
+        if is_frame && self.replace_with_tombstone(nack.seq, now, keys, store)? {
             self.stats.rejected += 1;
         }
+        Ok(())
     }
 
-    /// Marks everything from `resume.from_seq` on for immediate retransmission.
+    /// Marks everything from `resume.from_seq` on for immediate retransmission, including a
+    /// tombstone that starts below it but reaches it.
     pub fn on_resume(&mut self, resume: &Resume) {
-        for entry in self.entries.range_mut(resume.from_seq..).map(|(_, e)| e) {
-            entry.last_sent = None;
+        for entry in self.entries.values_mut() {
+            let last = entry
+                .discarded
+                .as_ref()
+                .map_or(entry.seq, |d| d.through_seq);
+            if last >= resume.from_seq {
+                entry.last_sent = None;
+            }
         }
     }
 }
