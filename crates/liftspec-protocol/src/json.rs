@@ -65,9 +65,15 @@ pub enum JsonError {
         /// Expected hex digits.
         expected: usize,
     },
-    /// The binary form could not be built or read.
+    /// The binary form could not be built.
     #[error("binary form: {0}")]
     Binary(String),
+    /// The binary frame given to [`to_json`] does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The values have no JSON form (serde_json refused them).
+    #[error("JSON output: {0}")]
+    Output(String),
 }
 
 impl JsonError {
@@ -78,6 +84,8 @@ impl JsonError {
             Self::UnsupportedVersion { .. } => "json.unsupported_version",
             Self::BadTag { .. } => "json.bad_tag",
             Self::Binary(_) => "json.binary",
+            Self::Decode(e) => e.code(),
+            Self::Output(_) => "json.output",
         }
     }
 }
@@ -106,7 +114,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 }
 
 /// The JSON form of binary frame bytes.
-pub fn to_json(bytes: &[u8]) -> Result<String, DecodeError> {
+pub fn to_json(bytes: &[u8]) -> Result<String, JsonError> {
     let frame = wire::decode(bytes)?;
     let json = JsonFrame {
         version: PROTOCOL_VERSION,
@@ -119,9 +127,7 @@ pub fn to_json(bytes: &[u8]) -> Result<String, DecodeError> {
             tag: hex(&bytes[frame.tag_start..]),
         },
     };
-    serde_json::to_string(&json).map_err(|e| DecodeError::Header {
-        reason: alloc::format!("{e}"),
-    })
+    serde_json::to_string(&json).map_err(|e| JsonError::Output(alloc::format!("{e}")))
 }
 
 /// The binary frame bytes for a JSON frame (verify them with `wire::decode` + `Frame::verify`).

@@ -111,6 +111,13 @@ pub enum DecodeError {
         /// What postcard or a field check said.
         reason: String,
     },
+    /// The bytes decode, but are not the one encoding of their values (an over-long varint, for
+    /// instance): rejected so that equal values always mean equal bytes.
+    #[error("byte {offset}: not the canonical encoding of the decoded values")]
+    NonCanonical {
+        /// Offset of the first byte that differs from the canonical encoding.
+        offset: usize,
+    },
     /// Bytes left between the body and the tag.
     #[error("{kind:?} body: {count} unexpected bytes before the tag at byte {offset}")]
     TrailingBytes {
@@ -136,6 +143,7 @@ impl DecodeError {
             Self::Header { .. } => "decode.header",
             Self::Body { .. } => "decode.body",
             Self::TrailingBytes { .. } => "decode.trailing_bytes",
+            Self::NonCanonical { .. } => "decode.non_canonical",
         }
     }
 }
@@ -245,7 +253,85 @@ fn body_of<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
+/// A postcard output that writes nothing and compares each byte with the bytes decoded, so a
+/// canonicality check costs one serialisation pass and no allocation.
+struct CompareFlavor<'a> {
+    expected: &'a [u8],
+    position: &'a mut usize,
+}
+
+impl postcard::ser_flavors::Flavor for CompareFlavor<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        let end = *self.position + data.len();
+        match self.expected.get(*self.position..end) {
+            Some(slice) if slice == data => {
+                *self.position = end;
+                Ok(())
+            }
+            _ => data.iter().try_for_each(|d| self.try_push(*d)),
+        }
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        if self.expected.get(*self.position) == Some(&data) {
+            *self.position += 1;
+            Ok(())
+        } else {
+            Err(postcard::Error::SerializeBufferFull)
+        }
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks that `bytes` (starting at frame offset `offset`) are exactly postcard's encoding of
+/// `value`.
+fn check_canonical<T: Serialize + ?Sized>(
+    value: &T,
+    bytes: &[u8],
+    offset: usize,
+) -> Result<(), DecodeError> {
+    let mut position = 0;
+    let flavor = CompareFlavor {
+        expected: bytes,
+        position: &mut position,
+    };
+    let same = postcard::serialize_with_flavor(value, flavor).is_ok();
+    if same && position == bytes.len() {
+        Ok(())
+    } else {
+        Err(DecodeError::NonCanonical {
+            offset: offset + position,
+        })
+    }
+}
+
+fn check_body_canonical(body: &Body, bytes: &[u8], offset: usize) -> Result<(), DecodeError> {
+    match body {
+        Body::Register(m) => check_canonical(m, bytes, offset),
+        Body::Status(m) => check_canonical(m, bytes, offset),
+        Body::Statistics(m) => check_canonical(m, bytes, offset),
+        Body::Event(m) => check_canonical(m, bytes, offset),
+        Body::DoorCycle(m) => check_canonical(m, bytes, offset),
+        Body::Alarm(m) => check_canonical(m, bytes, offset),
+        Body::MaintenanceSession(m) => check_canonical(m, bytes, offset),
+        Body::Heartbeat(m) => check_canonical(m, bytes, offset),
+        Body::Discarded(m) => check_canonical(m, bytes, offset),
+        Body::Ack(m) => check_canonical(m, bytes, offset),
+        Body::Nack(m) => check_canonical(m, bytes, offset),
+        Body::Resume(m) => check_canonical(m, bytes, offset),
+        Body::Command(m) => check_canonical(m, bytes, offset),
+    }
+}
+
 /// Decodes a frame (without verifying it: see [`Frame::verify`]).
+///
+/// Decoding is strict: the bytes must be the canonical encoding of the values they decode to
+/// ([`DecodeError::NonCanonical`] otherwise), so a frame has exactly one byte form.
 pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
     let info = peek(bytes)?;
     let kind = MessageKind::from_byte(info.kind_byte).ok_or(DecodeError::UnknownKind {
@@ -268,11 +354,23 @@ pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
         MessageKind::Resume => Body::Resume(body_of(kind, b, o)?),
         MessageKind::Command => Body::Command(body_of(kind, b, o)?),
     };
+    let header = Header {
+        device: info.device,
+        seq: info.seq,
+        sent_at: info.sent_at,
+    };
+    check_canonical(&header, &bytes[PREFIX_LEN..o], PREFIX_LEN)?;
+    check_body_canonical(&body, b, o)?;
+    let Header {
+        device,
+        seq,
+        sent_at,
+    } = header;
     Ok(Frame {
         envelope: Envelope {
-            device: info.device,
-            seq: info.seq,
-            sent_at: info.sent_at,
+            device,
+            seq,
+            sent_at,
             body,
         },
         scheme: info.scheme,

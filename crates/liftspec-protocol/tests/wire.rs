@@ -146,3 +146,43 @@ proptest! {
         let _ = liftspec_protocol::json::from_json(&text);
     }
 }
+
+#[test]
+fn an_over_long_varint_is_rejected_as_non_canonical() {
+    let bytes = encode(&envelope(1, bodies()[1].1.clone()));
+    let info = wire::peek(&bytes).unwrap();
+    // The header is: device id (length byte + text), seq (varint), sent_at (zigzag varint).
+    let seq_at = 4 + 1 + info.device.as_str().len();
+    assert_eq!(bytes[seq_at], 1, "seq 1 is one byte");
+    let mut padded = bytes.clone();
+    padded.splice(seq_at..=seq_at, [0x81, 0x00]);
+    assert_eq!(
+        wire::decode(&padded),
+        Err(DecodeError::NonCanonical { offset: seq_at })
+    );
+}
+
+proptest! {
+    /// Anything that decodes is the one encoding of its values: re-encoding the decoded envelope
+    /// under the same scheme gives the same signed bytes. Inputs are valid frames with a byte
+    /// inserted, removed or changed, or a byte padded as an over-long varint.
+    #[test]
+    fn whatever_decodes_is_canonical(index in 0usize..13, at in any::<prop::sample::Index>(), byte in any::<u8>(), op in 0u8..4) {
+        let mut bytes = encode(&envelope(3, bodies()[index].1.clone()));
+        let at = at.index(bytes.len());
+        match op {
+            0 => bytes.insert(at, byte),
+            1 => { bytes.remove(at); }
+            2 if bytes[at] < 0x80 => {
+                bytes[at] |= 0x80;
+                bytes.insert(at + 1, 0);
+            }
+            _ => bytes[at] = byte,
+        }
+        if let Ok(frame) = wire::decode(&bytes) {
+            let json = liftspec_protocol::json::to_json(&bytes).unwrap();
+            prop_assert_eq!(liftspec_protocol::json::from_json(&json).unwrap(), bytes.clone());
+            prop_assert!(frame.tag_start <= bytes.len());
+        }
+    }
+}
