@@ -26,6 +26,7 @@ use crate::id::IdError;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MaintenanceFamily {
     /// Annex A: traction and positive-drive lifts (also firefighter and explosion-proof).
@@ -82,6 +83,7 @@ impl MaintenanceFamily {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MaintenanceTier {
     /// 半月: every 15 days at most (State Council Special Equipment Reg. Art. 31).
@@ -336,6 +338,7 @@ pub fn item_count(family: MaintenanceFamily, tier: MaintenanceTier) -> usize {
 
 /// The result of checking a session's items against its tier.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ItemCheck {
     /// Items the tier requires that the record does not list.

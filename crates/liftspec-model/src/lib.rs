@@ -33,4 +33,6 @@ pub mod equipment;
 pub mod id;
 pub mod party;
 pub mod record;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod time;

@@ -11,6 +11,7 @@ use crate::id::{CreditCode, CrewId, StationId, TechnicianId};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum PartyRole {
     /// 使用单位: the unit responsible for safe use (owner, property company, …).
@@ -29,6 +30,7 @@ pub enum PartyRole {
 
 /// What every organisation has.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Organisation {
     /// 统一社会信用代码: the key.
@@ -43,6 +45,7 @@ pub struct Organisation {
 
 /// A use unit (使用单位) and its lift safety manager (Hangzhou Reg. Art. 20(1)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UseUnit {
     /// The organisation.
@@ -55,6 +58,7 @@ pub struct UseUnit {
 
 /// A maintenance technician (维保人员).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Technician {
     /// Id (usually the operator certificate number).
@@ -68,6 +72,7 @@ pub struct Technician {
 
 /// A station from which crews leave (维保站点 or 救援站).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Station {
     /// Id.
@@ -80,6 +85,7 @@ pub struct Station {
 
 /// A crew that can be dispatched to maintain or rescue.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Crew {
     /// Id.
@@ -92,6 +98,7 @@ pub struct Crew {
 
 /// A maintenance unit (维护保养单位) with its staff, crews and stations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MaintenanceUnit {
     /// The organisation.
@@ -123,6 +130,7 @@ impl MaintenanceUnit {
 
 /// A manufacturer (制造单位).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Manufacturer {
     /// The organisation.
@@ -133,6 +141,7 @@ pub struct Manufacturer {
 
 /// An inspection or testing body (检验、检测机构).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionBody {
     /// The organisation.
@@ -143,6 +152,7 @@ pub struct InspectionBody {
 
 /// An insurer (保险机构).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Insurer {
     /// The organisation.

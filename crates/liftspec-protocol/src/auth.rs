@@ -8,6 +8,7 @@ use sha2::Sha256;
 
 /// Authentication schemes. The number is the frame's scheme byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[repr(u8)]
 pub enum AuthScheme {
@@ -115,6 +116,7 @@ impl DeviceKeys {
 
 /// What the platform stores per device to verify its frames (and to MAC frames it sends).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCredentials {
     /// Shared MAC key.

@@ -19,6 +19,7 @@ use liftspec_model::time::Timestamp;
 
 /// The authentication part of a JSON frame.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct JsonAuth {
     /// Scheme.
@@ -29,6 +30,7 @@ pub struct JsonAuth {
 
 /// A frame in JSON form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JsonFrame {
     /// Protocol version.

@@ -10,7 +10,8 @@
 //! - [`session`]: the platform's receiver state machine (dedup, gaps → Resume, reordering, skew);
 //! - [`outbox`]: the device's store-and-forward outbox;
 //! - [`usage_sign`]: the "scan the usage sign" QR payload (opinions item 10);
-//! - [`json`] (with `std`): the JSON form of a frame.
+//! - [`json`] (with `std`): the JSON form of a frame;
+//! - `schema` (feature `schema`): the JSON Schema of that form, generated from the types.
 //!
 //! ```
 //! use liftspec_protocol::{auth::DeviceKeys, message::*, wire::{self, DeviceId, Envelope}};
@@ -44,8 +45,9 @@ pub mod framing;
 pub mod json;
 pub mod message;
 pub mod outbox;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod session;
-
 pub mod usage_sign;
 pub mod validate;
 pub mod wire;

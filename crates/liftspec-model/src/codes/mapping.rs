@@ -9,6 +9,7 @@ use super::national::{EscalatorFault, EventCode, LiftFault, ServiceEvent, Servic
 
 /// The BACnet value that expresses a national code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum BacnetEquivalent {
     /// A BACnetLiftFault.

@@ -93,6 +93,22 @@ macro_rules! open_code_enum {
                 <$repr as serde::Deserialize>::deserialize(d).map(Self::from_code)
             }
         }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> alloc::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::schema::open_code(
+                    concat!("`", stringify!($name), "` as its number."),
+                    i64::from(<$repr>::MIN),
+                    i64::from(<$repr>::MAX),
+                    Self::KNOWN.iter().map(|v| (i64::from(v.code()), v.label())),
+                )
+            }
+        }
     };
 }
 pub(crate) use open_code_enum;

@@ -3,6 +3,7 @@ use alloc::vec::Vec;
 
 /// Which sides of the car open at a landing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DoorSides {
     /// A front door serves this landing.
@@ -36,6 +37,7 @@ impl DoorSides {
 
 /// One landing (stop) of a lift.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Landing {
     /// The floor number the controller reports: negative below ground, no zero required,
@@ -51,6 +53,7 @@ pub struct Landing {
 
 /// Where a car position in mm falls in a [`FloorTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum CarPosition {
     /// Within the door zone of a landing: `offset_mm` is car sill minus landing sill.
@@ -152,6 +155,7 @@ impl FloorTableError {
 /// # Ok::<(), liftspec_model::equipment::FloorTableError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FloorTable {
     landings: Vec<Landing>,

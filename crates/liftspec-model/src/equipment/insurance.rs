@@ -9,6 +9,7 @@ use crate::id::CreditCode;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum InsuredService {
     /// 维护保养.
@@ -29,6 +30,7 @@ pub enum InsuredService {
 
 /// What an insurance policy covers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum InsuranceCover {
     /// 电梯安全责任保险: liability for injury and damage (opinions item 3).
@@ -45,6 +47,7 @@ pub enum InsuranceCover {
 
 /// An insurance policy on a lift.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InsurancePolicy {
     /// The insurer.

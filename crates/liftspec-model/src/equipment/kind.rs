@@ -7,6 +7,7 @@ use crate::catalogue::MaintenanceFamily;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum EquipmentKind {
     /// 曳引驱动乘客电梯, catalogue 3110, certificate 11.

@@ -33,6 +33,7 @@ impl GeoError {
 /// # Ok::<(), liftspec_model::equipment::GeoError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPoint", into = "RawPoint")]
 pub struct GeoPoint {
     lat: f64,
@@ -40,6 +41,7 @@ pub struct GeoPoint {
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawPoint {
     lat: f64,
     lon: f64,
@@ -140,6 +142,7 @@ fn sqrt(v: f64) -> f64 {
 
 /// Where a lift is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     /// WGS-84 position of the building entrance nearest the lift.

@@ -22,6 +22,7 @@ use crate::id::{CreditCode, EquipmentCode, RegistrationCode, RescueCode, UsageCe
 ///
 /// The registration code is its key across liftspec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Equipment {
     /// 注册代码: the key of the lift across liftspec.

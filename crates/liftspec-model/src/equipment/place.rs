@@ -3,6 +3,7 @@
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum PlaceCategory {
     /// Housing (住宅小区), including lifts added to existing residential buildings.
@@ -73,6 +74,7 @@ impl PlaceCategory {
 /// Who manages a lift added to an existing residential building (implementation opinions
 /// item 17: owners themselves, a property company on their behalf, or a third party).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum RetrofitManagement {
     /// 业主自管: the owners manage it themselves.
@@ -85,6 +87,7 @@ pub enum RetrofitManagement {
 
 /// State of the lift's smart elevator system (Hangzhou Reg. Art. 15; opinions item 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum SmartSystemStatus {
     /// No smart elevator system fitted.

@@ -125,4 +125,8 @@ impl CreditCode {
     }
 }
 
-text_identifier!(CreditCode);
+text_identifier!(
+    CreditCode,
+    "^[0-9A-HJ-NPQRTUWXY]{18}$",
+    "统一社会信用代码, the GB 32100-2015 unified social credit code; the 18th character is the mod-31 check."
+);

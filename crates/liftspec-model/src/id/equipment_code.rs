@@ -82,4 +82,8 @@ impl EquipmentCode {
     }
 }
 
-text_identifier!(EquipmentCode);
+text_identifier!(
+    EquipmentCode,
+    "^[0-9A-Z]{18,20}$",
+    "设备代码, the equipment code: variety (4) + manufacturer (5) + year of manufacture (4) + serial (5-7)."
+);

@@ -2,6 +2,7 @@ use core::fmt;
 
 /// Which identifier an [`IdError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum IdKind {
     /// 注册代码, the 20-digit registration code.
     RegistrationCode,
@@ -188,10 +189,22 @@ pub(crate) fn require_ascii(kind: IdKind, s: &str, expected: &'static str) -> Re
     }
 }
 
-/// Implements `Display`, `FromStr`-backed serde (as text) and `AsRef<str>` for an id with a
-/// `raw: String` field and a `parse` associated fn.
+/// Implements `Display`, `FromStr`-backed serde (as text), `AsRef<str>` and (feature `schema`)
+/// a JSON Schema with the given pattern and description, for an id with a `raw: String` field and
+/// a `parse` associated fn.
 macro_rules! text_identifier {
-    ($ty:ident) => {
+    ($ty:ident, $pattern:literal, $description:literal) => {
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> alloc::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::schema::text($pattern, $description)
+            }
+        }
+
         impl core::fmt::Display for $ty {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str(&self.raw)

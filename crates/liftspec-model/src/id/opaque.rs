@@ -58,7 +58,11 @@ macro_rules! opaque_id {
             }
         }
 
-        text_identifier!($ty);
+        text_identifier!(
+            $ty,
+            "^[A-Za-z0-9._:-]{1,64}$",
+            "An opaque id: 1-64 characters of A-Z a-z 0-9 - _ . :"
+        );
     };
 }
 

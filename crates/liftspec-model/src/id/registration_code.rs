@@ -32,6 +32,7 @@ pub struct RegistrationCode {
 
 /// Which equipment catalogue the class digits of a registration code follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ClassScheme {
     /// The 2014 special-equipment catalogue (质检总局 2014 年第 114 号公告): 3110 traction
     /// passenger … 3310 escalator.
@@ -163,4 +164,8 @@ impl RegistrationCode {
     }
 }
 
-text_identifier!(RegistrationCode);
+text_identifier!(
+    RegistrationCode,
+    "^[0-9]{20}$",
+    "注册代码, the 20-digit registration code: class (4) + GB/T 2260 division (6) + registration year-month (6) + sequence (4)."
+);

@@ -10,6 +10,7 @@ use super::error::{text_identifier, IdError, IdKind};
 /// a Damm check digit (it catches every single-digit error and every adjacent transposition, the
 /// two mistakes people make reading a number aloud).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RescueCodeFormat {
     /// Total digits including the check digit.
     pub digits: u8,
@@ -158,4 +159,8 @@ impl RescueCode {
     }
 }
 
-text_identifier!(RescueCode);
+text_identifier!(
+    RescueCode,
+    "^[0-9]{4,12}$",
+    "The emergency rescue code on the usage sign: digits, the last a Damm check digit (Hangzhou default: 6 digits)."
+);

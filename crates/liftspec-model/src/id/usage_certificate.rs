@@ -17,6 +17,7 @@ pub const PROVINCE_ABBREVIATIONS: [char; 37] = [
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Parenthesis {
     /// `(` and `)`.
     Ascii,
@@ -211,4 +212,8 @@ impl UsageCertificate {
     }
 }
 
-text_identifier!(UsageCertificate);
+text_identifier!(
+    UsageCertificate,
+    "^梯[0-9]{2}.{2}[0-9A-Z]{1,8}[(（][0-9]{2}[)）]$",
+    "使用登记证编号, the usage registration certificate number, e.g. `梯11浙AJ5023(19)`."
+);

@@ -8,6 +8,7 @@ use crate::time::Timestamp;
 
 /// Where a fault record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum FaultSource {
     /// Reported by the lift's smart system or found by the platform's detectors.
@@ -20,6 +21,7 @@ pub enum FaultSource {
 
 /// A fault of a lift, "at floor X" (EN 627).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FaultRecord {
     /// Record id.
@@ -42,6 +44,7 @@ pub struct FaultRecord {
 
 /// What a complaint is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ComplaintCategory {
     /// Frequent faults or breakdowns.
@@ -58,6 +61,7 @@ pub enum ComplaintCategory {
 
 /// A complaint from a citizen (scan the usage sign, opinions item 10) or a 12345 hotline case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ComplaintRecord {
     /// Record id.
@@ -76,6 +80,7 @@ pub struct ComplaintRecord {
 
 /// Kinds of disaster of Hangzhou Reg. Art. 32(2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum DisasterKind {
     /// 水浸 (flooding of pit or machine room).
@@ -92,6 +97,7 @@ pub enum DisasterKind {
 
 /// A disaster that affected a lift (a risk-assessment condition, Hangzhou Reg. Art. 32(2)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DisasterExposure {
     /// Record id.
@@ -111,6 +117,7 @@ pub struct DisasterExposure {
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ComponentKind {
     /// Traction machine (驱动主机).
@@ -149,6 +156,7 @@ pub enum ComponentKind {
 
 /// A main component replaced on a lift.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentReplacement {
     /// Record id.
@@ -169,6 +177,7 @@ pub struct ComponentReplacement {
 
 /// An administrative penalty decision against a party.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AdministrativePenalty {
     /// Record id.
@@ -189,6 +198,7 @@ pub struct AdministrativePenalty {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum AccidentClass {
     /// 一般事故, including passengers held in a car ≥ 2 h (Art. 64(3)).
@@ -203,6 +213,7 @@ pub enum AccidentClass {
 
 /// An accident.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Accident {
     /// Record id.

@@ -16,6 +16,7 @@ pub const MAINTENANCE_INTERVAL_DAYS: u32 = 15;
 
 /// The use unit's sign-off of a maintenance session (Hangzhou Reg. Art. 20(6)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UseUnitConfirmation {
     /// Name of the safety manager who confirmed.
@@ -26,6 +27,7 @@ pub struct UseUnitConfirmation {
 
 /// A maintenance session (TSG T5002-2017): who did which tier's items on which lift, when.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MaintenanceRecord {
     /// Record id.
@@ -64,6 +66,7 @@ impl MaintenanceRecord {
 
 /// Kind of inspection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum InspectionKind {
     /// 定期检验 by an inspection body.
@@ -76,6 +79,7 @@ pub enum InspectionKind {
 
 /// Outcome of an inspection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum InspectionResult {
     /// 合格.
@@ -88,6 +92,7 @@ pub enum InspectionResult {
 
 /// An inspection or test of a lift.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionRecord {
     /// Record id.

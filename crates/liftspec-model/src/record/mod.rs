@@ -31,6 +31,7 @@ pub fn retention_ends(made_on: NaiveDate) -> Option<NaiveDate> {
 /// Any record, externally tagged (`{"maintenance": {…}}`): the shape of a JSON-lines record file.
 /// External tagging keeps it decodable by non-self-describing formats such as postcard.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Record {
     /// A maintenance session.

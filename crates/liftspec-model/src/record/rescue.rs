@@ -3,6 +3,7 @@ use crate::time::Timestamp;
 
 /// Why passengers were trapped, as recorded on closing an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum RescueCause {
     /// A fault of the lift itself.
@@ -19,6 +20,7 @@ pub enum RescueCause {
 
 /// A trapped-passenger rescue from report to release (Hangzhou Reg. Art. 30, 37).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RescueRecord {
     /// Incident id.

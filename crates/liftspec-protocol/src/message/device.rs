@@ -13,6 +13,7 @@ use super::MessageKind;
 /// What a terminal supports (like Matter PICS): the message kinds it sends and the optional
 /// [`Status`] fields it fills.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// Message kinds the terminal sends.
@@ -32,6 +33,7 @@ pub struct Capabilities {
 /// Installation basic information (GB/T 24476 clause 8), firmware, public key and capabilities.
 /// The first frame a terminal sends, and again after any change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Register {
     /// The lift this terminal is installed on.
@@ -64,6 +66,7 @@ pub struct Register {
 
 /// Travel direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     /// 0: none.
@@ -76,6 +79,7 @@ pub enum Direction {
 
 /// Real-time running status (GB/T 24476 clause 9), typically once a second and on change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     /// Service mode.
@@ -110,6 +114,7 @@ pub struct Status {
 
 /// Cumulative statistics (GB/T 24476 clause 10).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Statistics {
     /// Total running time in seconds.
@@ -124,6 +129,7 @@ pub struct Statistics {
 
 /// Whether a coded event starts, ends, or is instantaneous.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum EventState {
     /// A fault or mode begins.
@@ -137,6 +143,7 @@ pub enum EventState {
 /// A coded event (GB/T 24476 clause 11): fault raised/cleared, service event 40–47, alarm 90,
 /// "at floor X" (EN 627).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventMessage {
     /// National code (BACnet equivalent via `EventCode::bacnet`).
@@ -151,6 +158,7 @@ pub struct EventMessage {
 
 /// Which car door.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum DoorSide {
     /// Front.
@@ -161,6 +169,7 @@ pub enum DoorSide {
 
 /// One door cycle at a landing: durations, reopens and load change (KONE-style door metrics).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DoorCycle {
     /// Landing floor.
@@ -187,6 +196,7 @@ pub struct DoorCycle {
 
 /// Why the installation filtered an alarm (EN 81-28 alarm filtering).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum FilterReason {
     /// The car stood at a landing with the door open.
@@ -197,6 +207,7 @@ pub enum FilterReason {
 
 /// A step of the EN 81-28 remote alarm lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum AlarmStage {
     /// The alarm button was pressed (long enough to bypass filtering, or not filtered).
@@ -230,6 +241,7 @@ pub enum AlarmStage {
 
 /// An alarm lifecycle step. Signed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AlarmMessage {
     /// Device-local alarm number, the same for every step of one alarm.
@@ -245,6 +257,7 @@ pub struct AlarmMessage {
 /// A maintenance session recorded on the terminal (opinions item 7: true and complete data).
 /// Signed, and unchangeable once sent (TSG T5002).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MaintenanceSession {
     /// Session id assigned by the terminal.
@@ -267,6 +280,7 @@ pub struct MaintenanceSession {
 
 /// Terminal health.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Heartbeat {
     /// Seconds since the terminal booted.
@@ -284,6 +298,7 @@ pub struct Heartbeat {
 /// alarms, faults, maintenance or registration). The receiver skips the range instead of waiting
 /// for it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Discarded {
     /// Last sequence number discarded (≥ the frame's own).

@@ -14,6 +14,7 @@ pub use platform::{Ack, Command, CommandAction, Nack, NackReason, Resume};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[repr(u8)]
 pub enum MessageKind {
@@ -111,6 +112,7 @@ impl MessageKind {
 
 /// A message body, one variant per [`MessageKind`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Body {
     /// See [`Register`].

@@ -6,6 +6,7 @@ use liftspec_model::time::Timestamp;
 /// The platform acknowledges frames: everything up to `cumulative`, plus the listed sequence
 /// numbers above it (selective).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Ack {
     /// Every frame with `seq <= cumulative` was received.
@@ -16,6 +17,7 @@ pub struct Ack {
 
 /// Why the platform rejected a frame. Stable numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum NackReason {
     /// Authentication failed.
@@ -34,6 +36,7 @@ pub enum NackReason {
 
 /// The platform rejects one frame; the device must not resend it unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Nack {
     /// The rejected frame.
@@ -44,6 +47,7 @@ pub struct Nack {
 
 /// The platform asks the device to resend everything from `from_seq` (a gap or a reconnect).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Resume {
     /// First sequence number to resend.
@@ -52,6 +56,7 @@ pub struct Resume {
 
 /// What a command asks for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum CommandAction {
     /// Place an EN 81-28 test call now.
@@ -79,6 +84,7 @@ pub enum CommandAction {
 
 /// A platform command. The idempotency key makes retries safe: a device executes each key once.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Command {
     /// Unique per command; repeated sends carry the same key.
