@@ -119,9 +119,13 @@ impl DeviceKeys {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCredentials {
-    /// Shared MAC key.
+    /// Shared MAC key (64 hex digits in JSON).
+    #[serde(with = "crate::hex_key")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hex_key::HexKey"))]
     pub mac_key: [u8; 32],
-    /// Ed25519 public key.
+    /// Ed25519 public key (64 hex digits in JSON).
+    #[serde(with = "crate::hex_key")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hex_key::HexKey"))]
     pub public_key: [u8; 32],
 }
 

@@ -41,6 +41,7 @@ extern crate alloc;
 
 pub mod auth;
 pub mod framing;
+mod hex_key;
 #[cfg(feature = "std")]
 pub mod json;
 pub mod message;

@@ -186,3 +186,38 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Keys are hex in JSON and raw bytes in the frame; any key survives both.
+    #[test]
+    fn any_public_key_round_trips_through_json(key in any::<[u8; 32]>()) {
+        let mut body = bodies()[0].1.clone();
+        if let liftspec_protocol::message::Body::Register(r) = &mut body {
+            r.public_key = key;
+        }
+        let bytes = encode(&envelope(1, body));
+        let json = liftspec_protocol::json::to_json(&bytes).unwrap();
+        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        prop_assert!(json.contains(&hex));
+        prop_assert_eq!(liftspec_protocol::json::from_json(&json).unwrap(), bytes);
+    }
+}
+
+#[test]
+fn a_public_key_in_upper_case_or_too_short_is_rejected() {
+    let bytes = encode(&envelope(1, bodies()[0].1.clone()));
+    let json = liftspec_protocol::json::to_json(&bytes).unwrap();
+    let upper = json.replace(
+        "a09aa5f47a6759802ff955f8dc2d2a14a5c99d23be97f864127ff9383455a4f0",
+        "A09AA5F47A6759802FF955F8DC2D2A14A5C99D23BE97F864127FF9383455A4F0",
+    );
+    assert_ne!(upper, json, "the sample key is in the JSON");
+    assert_eq!(
+        liftspec_protocol::json::from_json(&upper)
+            .unwrap_err()
+            .code(),
+        "json.syntax"
+    );
+    let short = json.replace("a09aa5f47a67", "a09a");
+    assert!(liftspec_protocol::json::from_json(&short).is_err());
+}

@@ -58,7 +58,9 @@ pub struct Register {
     pub stops: u16,
     /// Terminal firmware version.
     pub firmware: String,
-    /// The terminal's Ed25519 public key (32 bytes).
+    /// The terminal's Ed25519 public key (32 bytes; 64 hex digits in JSON).
+    #[serde(with = "crate::hex_key")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hex_key::HexKey"))]
     pub public_key: [u8; 32],
     /// What it supports.
     pub capabilities: Capabilities,
