@@ -140,6 +140,18 @@ pub fn validate(envelope: &Envelope, ctx: &ValidationContext) -> Result<(), Vali
             if r.firmware.is_empty() || r.firmware.len() > 64 {
                 return fail("body.register.firmware", "expected 1-64 bytes");
             }
+            for (i, kind) in r.capabilities.kinds.iter().enumerate() {
+                let path = alloc::format!("body.register.capabilities.kinds[{i}]");
+                if *kind == 0 || *kind >= 64 {
+                    return fail(
+                        &path,
+                        alloc::format!("{kind} is not a device kind byte (1-63)"),
+                    );
+                }
+                if r.capabilities.kinds[..i].contains(kind) {
+                    return fail(&path, alloc::format!("kind {kind} is declared twice"));
+                }
+            }
         }
         Body::Status(s) => {
             floor_ok(ctx, "body.status.floor", s.floor)?;

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use liftspec_model::time::Timestamp;
 use liftspec_protocol::framing::{frame_for_stream, Deframed, Deframer, StreamError};
-use liftspec_protocol::message::Body;
+use liftspec_protocol::message::{Body, MessageKind};
 use liftspec_protocol::usage_sign::{UsageSign, UsageSignError};
 use liftspec_protocol::validate::{validate, ValidationContext};
 use proptest::prelude::*;
@@ -118,5 +118,28 @@ fn validation_names_the_field() {
         let env = envelope(9, body);
         let ctx = ValidationContext::new(-1, 18, 1750, env.sent_at);
         assert!(validate(&env, &ctx).is_ok(), "sample {name} is valid");
+    }
+}
+
+#[test]
+fn capabilities_declare_device_kind_bytes_once_and_may_be_newer() {
+    let Body::Register(mut register) = bodies()[0].1.clone() else {
+        unreachable!()
+    };
+    let ctx =
+        |env: &liftspec_protocol::wire::Envelope| ValidationContext::new(-1, 18, 1750, env.sent_at);
+    register.capabilities.kinds = vec![2, 8, 42]; // 42: a kind from a newer protocol revision
+    let env = envelope(1, Body::Register(register.clone()));
+    validate(&env, &ctx(&env)).unwrap();
+    assert!(register.capabilities.sends(MessageKind::Heartbeat));
+    assert!(!register.capabilities.sends(MessageKind::Alarm));
+    assert_eq!(register.capabilities.known_kinds().count(), 2);
+    for (kinds, index) in [(vec![2, 64], 1), (vec![0], 0), (vec![2, 8, 2], 2)] {
+        register.capabilities.kinds = kinds;
+        let env = envelope(1, Body::Register(register.clone()));
+        assert_eq!(
+            validate(&env, &ctx(&env)).unwrap_err().path,
+            format!("body.register.capabilities.kinds[{index}]")
+        );
     }
 }

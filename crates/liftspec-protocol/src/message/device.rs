@@ -16,8 +16,10 @@ use super::MessageKind;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
-    /// Message kinds the terminal sends.
-    pub kinds: Vec<MessageKind>,
+    /// Kind bytes of the message kinds the terminal sends (the frame's byte 2 values). Bytes,
+    /// not [`MessageKind`], so a platform can register a newer terminal that declares kinds it
+    /// does not know yet.
+    pub kinds: Vec<u8>,
     /// Fills `Status::load_percent`.
     pub load: bool,
     /// Fills `Status::speed_mm_s`.
@@ -28,6 +30,18 @@ pub struct Capabilities {
     pub occupancy: bool,
     /// Supports live voice calls (Hangzhou Reg. Art. 15: real-time call).
     pub voice: bool,
+}
+
+impl Capabilities {
+    /// Whether the terminal declares `kind`.
+    pub fn sends(&self, kind: MessageKind) -> bool {
+        self.kinds.contains(&kind.byte())
+    }
+
+    /// The declared kinds this implementation knows, in declaration order.
+    pub fn known_kinds(&self) -> impl Iterator<Item = MessageKind> + '_ {
+        self.kinds.iter().filter_map(|b| MessageKind::from_byte(*b))
+    }
 }
 
 /// Installation basic information (GB/T 24476 clause 8), firmware, public key and capabilities.

@@ -68,6 +68,7 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
                         .iter()
                         .copied()
                         .filter(|k| k.from_device())
+                        .map(|k| k.byte())
                         .collect(),
                     load: true,
                     speed: true,
