@@ -6,6 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
+use liftspec_protocol::framing::frame_for_stream;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -42,6 +43,20 @@ fn golden_vectors_are_current() {
                 "{name}"
             );
         }
+    }
+    // A byte stream: a start delimiter, a status frame, a truncated frame with its delimiter,
+    // and a heartbeat frame — what a receiver joining a serial line might see.
+    let all = bodies();
+    let mut stream = vec![0u8];
+    stream.extend(frame_for_stream(&encode(&envelope(2, all[1].1.clone()))));
+    stream.extend_from_slice(&[0x13, 0x37, 0x00]);
+    stream.extend(frame_for_stream(&encode(&envelope(8, all[7].1.clone()))));
+    let path = dir.join("stream.hex");
+    let content = hex(&stream) + "\n";
+    if bless {
+        std::fs::write(&path, &content).unwrap();
+    } else if std::fs::read_to_string(&path).ok().as_deref() != Some(content.as_str()) {
+        stale.push("stream.hex".into());
     }
     assert!(
         stale.is_empty(),

@@ -54,7 +54,7 @@ pub struct Landing {
 /// Where a car position in mm falls in a [`FloorTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CarPosition {
     /// Within the door zone of a landing: `offset_mm` is car sill minus landing sill.
     Landing {

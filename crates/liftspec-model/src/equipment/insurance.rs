@@ -31,7 +31,7 @@ pub enum InsuredService {
 /// What an insurance policy covers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum InsuranceCover {
     /// 电梯安全责任保险: liability for injury and damage (opinions item 3).
     SafetyLiability {

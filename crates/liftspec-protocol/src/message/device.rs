@@ -224,7 +224,7 @@ pub enum FilterReason {
 /// A step of the EN 81-28 remote alarm lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AlarmStage {
     /// The alarm button was pressed (long enough to bypass filtering, or not filtered).
     Raised,

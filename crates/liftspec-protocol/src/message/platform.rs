@@ -57,7 +57,7 @@ pub struct Resume {
 /// What a command asks for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CommandAction {
     /// Place an EN 81-28 test call now.
     TestCall,
