@@ -63,3 +63,28 @@ fn golden_vectors_are_current() {
         "wire format changed for {stale:?}; if deliberate, bump the version or re-bless"
     );
 }
+
+/// The worked example in `docs/protocol.md` spells the committed Status vector byte by byte, at
+/// the offsets it claims.
+#[test]
+fn the_specification_example_is_the_status_vector() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read_to_string(root.join("../../docs/protocol.md")).unwrap();
+    let start = spec
+        .find("<!-- status-frame -->")
+        .expect("example start marker");
+    let end = spec
+        .find("<!-- /status-frame -->")
+        .expect("example end marker");
+    let mut spelled = String::new();
+    for line in spec[start..end].lines() {
+        let cols: Vec<&str> = line.split('|').map(str::trim).collect();
+        let Some(offset) = cols.first().and_then(|c| c.parse::<usize>().ok()) else {
+            continue;
+        };
+        assert_eq!(offset, spelled.len() / 2, "offset column of {line:?}");
+        spelled.push_str(&cols[1].replace(' ', ""));
+    }
+    let vector = std::fs::read_to_string(root.join("vectors/status.hex")).unwrap();
+    assert_eq!(spelled, vector.trim());
+}
