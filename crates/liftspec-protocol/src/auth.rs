@@ -100,6 +100,21 @@ impl DeviceKeys {
         }
     }
 
+    /// The tag of `signed` under `scheme` — for authenticating bytes outside a frame (a JSON
+    /// document posted over HTTP, a file), verified with [`DeviceCredentials::verify`].
+    ///
+    /// ```
+    /// use liftspec_protocol::auth::{AuthScheme, DeviceKeys};
+    /// let keys = DeviceKeys::from_seed([1; 32], [2; 32]);
+    /// let tag = keys.tag(AuthScheme::Ed25519, b"report");
+    /// assert!(keys.credentials().verify(AuthScheme::Ed25519, b"report", &tag).is_ok());
+    /// ```
+    pub fn tag(&self, scheme: AuthScheme, signed: &[u8]) -> alloc::vec::Vec<u8> {
+        let mut out = alloc::vec::Vec::with_capacity(scheme.tag_len());
+        self.append_tag(scheme, signed, &mut out);
+        out
+    }
+
     /// The tag for `signed` under `scheme`, appended to `out`.
     pub(crate) fn append_tag(
         &self,

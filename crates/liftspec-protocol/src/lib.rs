@@ -46,6 +46,7 @@ mod hex_key;
 pub mod json;
 pub mod message;
 pub mod outbox;
+mod reader;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod session;

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, AuthScheme, DeviceCredentials, DeviceKeys};
 use crate::message::{Body, MessageKind};
+use crate::reader::{self, Part, Reader};
 use crate::PROTOCOL_VERSION;
 
 /// First byte of every frame.
@@ -193,18 +194,18 @@ pub fn peek(bytes: &[u8]) -> Result<FrameInfo, DecodeError> {
         .checked_sub(scheme.tag_len())
         .filter(|&t| t >= PREFIX_LEN)
         .ok_or(DecodeError::TooShort { len: bytes.len() })?;
-    let (header, rest) = postcard::take_from_bytes::<Header>(&bytes[PREFIX_LEN..tag_start])
-        .map_err(|e| DecodeError::Header {
-            reason: alloc::format!("{e}"),
-        })?;
+    let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
+    let device = r.device_id()?;
+    let seq = r.u64()?;
+    let sent_at = r.timestamp()?;
     Ok(FrameInfo {
         version: bytes[1],
         kind_byte: bytes[2],
         scheme,
-        device: header.device,
-        seq: header.seq,
-        sent_at: header.sent_at,
-        body_start: tag_start - rest.len(),
+        device,
+        seq,
+        sent_at,
+        body_start: r.offset(),
         tag_start,
     })
 }
@@ -233,101 +234,6 @@ impl Frame {
     }
 }
 
-fn body_of<T: serde::de::DeserializeOwned>(
-    kind: MessageKind,
-    bytes: &[u8],
-    offset: usize,
-) -> Result<T, DecodeError> {
-    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(|e| DecodeError::Body {
-        kind,
-        offset,
-        reason: alloc::format!("{e}"),
-    })?;
-    if !rest.is_empty() {
-        return Err(DecodeError::TrailingBytes {
-            kind,
-            count: rest.len(),
-            offset: offset + bytes.len() - rest.len(),
-        });
-    }
-    Ok(value)
-}
-
-/// A postcard output that writes nothing and compares each byte with the bytes decoded, so a
-/// canonicality check costs one serialisation pass and no allocation.
-struct CompareFlavor<'a> {
-    expected: &'a [u8],
-    position: &'a mut usize,
-}
-
-impl postcard::ser_flavors::Flavor for CompareFlavor<'_> {
-    type Output = ();
-
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        let end = *self.position + data.len();
-        match self.expected.get(*self.position..end) {
-            Some(slice) if slice == data => {
-                *self.position = end;
-                Ok(())
-            }
-            _ => data.iter().try_for_each(|d| self.try_push(*d)),
-        }
-    }
-
-    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
-        if self.expected.get(*self.position) == Some(&data) {
-            *self.position += 1;
-            Ok(())
-        } else {
-            Err(postcard::Error::SerializeBufferFull)
-        }
-    }
-
-    fn finalize(self) -> postcard::Result<()> {
-        Ok(())
-    }
-}
-
-/// Checks that `bytes` (starting at frame offset `offset`) are exactly postcard's encoding of
-/// `value`.
-fn check_canonical<T: Serialize + ?Sized>(
-    value: &T,
-    bytes: &[u8],
-    offset: usize,
-) -> Result<(), DecodeError> {
-    let mut position = 0;
-    let flavor = CompareFlavor {
-        expected: bytes,
-        position: &mut position,
-    };
-    let same = postcard::serialize_with_flavor(value, flavor).is_ok();
-    if same && position == bytes.len() {
-        Ok(())
-    } else {
-        Err(DecodeError::NonCanonical {
-            offset: offset + position,
-        })
-    }
-}
-
-fn check_body_canonical(body: &Body, bytes: &[u8], offset: usize) -> Result<(), DecodeError> {
-    match body {
-        Body::Register(m) => check_canonical(m, bytes, offset),
-        Body::Status(m) => check_canonical(m, bytes, offset),
-        Body::Statistics(m) => check_canonical(m, bytes, offset),
-        Body::Event(m) => check_canonical(m, bytes, offset),
-        Body::DoorCycle(m) => check_canonical(m, bytes, offset),
-        Body::Alarm(m) => check_canonical(m, bytes, offset),
-        Body::MaintenanceSession(m) => check_canonical(m, bytes, offset),
-        Body::Heartbeat(m) => check_canonical(m, bytes, offset),
-        Body::Discarded(m) => check_canonical(m, bytes, offset),
-        Body::Ack(m) => check_canonical(m, bytes, offset),
-        Body::Nack(m) => check_canonical(m, bytes, offset),
-        Body::Resume(m) => check_canonical(m, bytes, offset),
-        Body::Command(m) => check_canonical(m, bytes, offset),
-    }
-}
-
 /// Decodes a frame (without verifying it: see [`Frame::verify`]).
 ///
 /// Decoding is strict: the bytes must be the canonical encoding of the values they decode to
@@ -337,35 +243,27 @@ pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
     let kind = MessageKind::from_byte(info.kind_byte).ok_or(DecodeError::UnknownKind {
         found: info.kind_byte,
     })?;
-    let b = &bytes[info.body_start..info.tag_start];
-    let o = info.body_start;
-    let body = match kind {
-        MessageKind::Register => Body::Register(body_of(kind, b, o)?),
-        MessageKind::Status => Body::Status(body_of(kind, b, o)?),
-        MessageKind::Statistics => Body::Statistics(body_of(kind, b, o)?),
-        MessageKind::Event => Body::Event(body_of(kind, b, o)?),
-        MessageKind::DoorCycle => Body::DoorCycle(body_of(kind, b, o)?),
-        MessageKind::Alarm => Body::Alarm(body_of(kind, b, o)?),
-        MessageKind::MaintenanceSession => Body::MaintenanceSession(body_of(kind, b, o)?),
-        MessageKind::Heartbeat => Body::Heartbeat(body_of(kind, b, o)?),
-        MessageKind::Discarded => Body::Discarded(body_of(kind, b, o)?),
-        MessageKind::Ack => Body::Ack(body_of(kind, b, o)?),
-        MessageKind::Nack => Body::Nack(body_of(kind, b, o)?),
-        MessageKind::Resume => Body::Resume(body_of(kind, b, o)?),
-        MessageKind::Command => Body::Command(body_of(kind, b, o)?),
-    };
-    let header = Header {
-        device: info.device,
-        seq: info.seq,
-        sent_at: info.sent_at,
-    };
-    check_canonical(&header, &bytes[PREFIX_LEN..o], PREFIX_LEN)?;
-    check_body_canonical(&body, b, o)?;
-    let Header {
+    let mut r = Reader::new(
+        &bytes[info.body_start..info.tag_start],
+        info.body_start,
+        Part::Body(kind),
+    );
+    let body = reader::body(kind, &mut r)?;
+    if r.remaining() > 0 {
+        return Err(DecodeError::TrailingBytes {
+            kind,
+            count: r.remaining(),
+            offset: r.offset(),
+        });
+    }
+    let FrameInfo {
         device,
         seq,
         sent_at,
-    } = header;
+        scheme,
+        tag_start,
+        ..
+    } = info;
     Ok(Frame {
         envelope: Envelope {
             device,
@@ -373,8 +271,8 @@ pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
             sent_at,
             body,
         },
-        scheme: info.scheme,
-        tag_start: info.tag_start,
+        scheme,
+        tag_start,
     })
 }
 
