@@ -24,14 +24,37 @@ pub(crate) enum Part {
 }
 
 /// Reads values from `bytes`, which start at frame offset `base`.
+///
+/// Reads return a zero-sized [`Stop`] on failure and keep the details in the reader, so the hot
+/// path moves small results; [`Reader::error`] turns them into a [`DecodeError`].
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     base: usize,
     part: Part,
+    /// Frame offset where the current part began.
+    part_start: usize,
+    failure: Option<(usize, Why)>,
 }
 
-type Result<T> = core::result::Result<T, DecodeError>;
+/// A read failed; the reader knows why.
+#[derive(Debug)]
+pub(crate) struct Stop;
+
+/// Why a read failed.
+enum Why {
+    End,
+    Bool,
+    TooLarge,
+    NonCanonical,
+    OptionTag,
+    Length,
+    Utf8,
+    Variant,
+    Id(String),
+}
+
+type Result<T> = core::result::Result<T, Stop>;
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], base: usize, part: Part) -> Self {
@@ -40,7 +63,41 @@ impl<'a> Reader<'a> {
             pos: 0,
             base,
             part,
+            part_start: base,
+            failure: None,
         }
+    }
+
+    /// Continues with the next part (the body after the header) from the current position.
+    pub(crate) fn begin(&mut self, part: Part) {
+        self.part = part;
+        self.part_start = self.offset();
+    }
+
+    /// The error for the failure that stopped reading.
+    pub(crate) fn error(&self) -> DecodeError {
+        let Some((at, why)) = &self.failure else {
+            return self.describe(0, "unknown failure");
+        };
+        match why {
+            Why::End => self.describe(*at, "unexpected end"),
+            Why::Bool => self.describe(*at, "a bool must be 0 or 1"),
+            Why::TooLarge => self.describe(*at, "varint too large for its type"),
+            Why::NonCanonical => DecodeError::NonCanonical {
+                offset: self.base + at,
+            },
+            Why::OptionTag => self.describe(*at, "an option tag must be 0 or 1"),
+            Why::Length => self.describe(*at, "length runs past the end"),
+            Why::Utf8 => self.describe(*at, "invalid UTF-8"),
+            Why::Variant => self.describe(*at, "unknown enum variant"),
+            Why::Id(reason) => self.describe(*at, reason),
+        }
+    }
+
+    #[cold]
+    fn stop(&mut self, at: usize, why: Why) -> Stop {
+        self.failure = Some((at, why));
+        Stop
     }
 
     /// Bytes not read yet.
@@ -53,42 +110,59 @@ impl<'a> Reader<'a> {
         self.base + self.pos
     }
 
-    fn fail(&self, at: usize, reason: &str) -> DecodeError {
+    fn describe(&self, at: usize, reason: &str) -> DecodeError {
         let reason = alloc::format!("byte {}: {reason}", self.base + at);
         match self.part {
             Part::Header => DecodeError::Header { reason },
             Part::Body(kind) => DecodeError::Body {
                 kind,
-                offset: self.base,
+                offset: self.part_start,
                 reason,
             },
         }
     }
 
+    #[inline(always)]
     fn byte(&mut self) -> Result<u8> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or_else(|| self.fail(self.pos, "unexpected end"))?;
-        self.pos += 1;
-        Ok(b)
+        match self.bytes.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                Ok(b)
+            }
+            None => Err(self.stop(self.pos, Why::End)),
+        }
     }
 
+    #[inline]
     pub(crate) fn u8(&mut self) -> Result<u8> {
         self.byte()
     }
 
+    #[inline(always)]
     pub(crate) fn bool(&mut self) -> Result<bool> {
         let at = self.pos;
         match self.byte()? {
             0 => Ok(false),
             1 => Ok(true),
-            _ => Err(self.fail(at, "a bool must be 0 or 1")),
+            _ => Err(self.stop(at, Why::Bool)),
         }
     }
 
     /// An unsigned LEB128 varint of at most `bits` bits, in its shortest form.
+    #[inline(always)]
     fn varint(&mut self, bits: u32) -> Result<u64> {
+        // Most values on the wire fit one byte.
+        if let Some(&b) = self.bytes.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.varint_long(bits)
+    }
+
+    #[inline(never)]
+    fn varint_long(&mut self, bits: u32) -> Result<u64> {
         let at = self.pos;
         let first = self.byte()?;
         if first < 0x80 {
@@ -99,14 +173,12 @@ impl<'a> Reader<'a> {
         loop {
             let b = self.byte()?;
             if shift >= bits || (shift + 7 > bits && u32::from(b & 0x7F) >> (bits - shift) != 0) {
-                return Err(self.fail(at, "varint too large for its type"));
+                return Err(self.stop(at, Why::TooLarge));
             }
             value |= u64::from(b & 0x7F) << shift;
             if b < 0x80 {
                 if b == 0 {
-                    return Err(DecodeError::NonCanonical {
-                        offset: self.base + at,
-                    });
+                    return Err(self.stop(at, Why::NonCanonical));
                 }
                 return Ok(value);
             }
@@ -114,39 +186,48 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn u16(&mut self) -> Result<u16> {
         // 16 bits fit, so the conversion cannot fail.
         self.varint(16).map(|v| v as u16)
     }
 
+    #[inline(always)]
     pub(crate) fn u32(&mut self) -> Result<u32> {
         self.varint(32).map(|v| v as u32)
     }
 
+    #[inline(always)]
     pub(crate) fn u64(&mut self) -> Result<u64> {
         self.varint(64)
     }
 
+    #[inline]
     fn zigzag(v: u64) -> i64 {
         (v >> 1) as i64 ^ -((v & 1) as i64)
     }
 
+    #[inline(always)]
     pub(crate) fn i16(&mut self) -> Result<i16> {
         self.varint(16).map(|v| Self::zigzag(v) as i16)
     }
 
+    #[inline(always)]
     pub(crate) fn i32(&mut self) -> Result<i32> {
         self.varint(32).map(|v| Self::zigzag(v) as i32)
     }
 
+    #[inline(always)]
     pub(crate) fn i64(&mut self) -> Result<i64> {
         self.varint(64).map(Self::zigzag)
     }
 
+    #[inline]
     pub(crate) fn timestamp(&mut self) -> Result<Timestamp> {
         self.i64().map(Timestamp::from_millis)
     }
 
+    #[inline(always)]
     pub(crate) fn option<T>(
         &mut self,
         read: impl FnOnce(&mut Self) -> Result<T>,
@@ -155,26 +236,28 @@ impl<'a> Reader<'a> {
         match self.byte()? {
             0 => Ok(None),
             1 => read(self).map(Some),
-            _ => Err(self.fail(at, "an option tag must be 0 or 1")),
+            _ => Err(self.stop(at, Why::OptionTag)),
         }
     }
 
     /// A length or count, bounded by the bytes left (each element takes at least one byte).
+    #[inline]
     fn len(&mut self) -> Result<usize> {
         let at = self.pos;
         let n = self.varint(64)?;
         match usize::try_from(n) {
             Ok(n) if n <= self.remaining() => Ok(n),
-            _ => Err(self.fail(at, "length runs past the end")),
+            _ => Err(self.stop(at, Why::Length)),
         }
     }
 
+    #[inline]
     pub(crate) fn str(&mut self) -> Result<&'a str> {
         let n = self.len()?;
         let at = self.pos;
         let bytes = &self.bytes[at..at + n];
         self.pos += n;
-        core::str::from_utf8(bytes).map_err(|_| self.fail(at, "invalid UTF-8"))
+        core::str::from_utf8(bytes).map_err(|_| self.stop(at, Why::Utf8))
     }
 
     pub(crate) fn string(&mut self) -> Result<String> {
@@ -195,24 +278,24 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn bytes32(&mut self) -> Result<[u8; 32]> {
         let at = self.pos;
-        let slice = self
-            .bytes
-            .get(at..at + 32)
-            .ok_or_else(|| self.fail(at, "unexpected end"))?;
-        self.pos += 32;
+        let Some(slice) = self.bytes.get(at..at + 32) else {
+            return Err(self.stop(at, Why::End));
+        };
         let mut out = [0u8; 32];
         out.copy_from_slice(slice);
+        self.pos += 32;
         Ok(out)
     }
 
     /// An enum's variant index, below `count`.
+    #[inline]
     pub(crate) fn variant(&mut self, count: u32) -> Result<u32> {
         let at = self.pos;
         let v = self.u32()?;
         if v < count {
             Ok(v)
         } else {
-            Err(self.fail(at, "unknown enum variant"))
+            Err(self.stop(at, Why::Variant))
         }
     }
 
@@ -223,11 +306,12 @@ impl<'a> Reader<'a> {
     ) -> Result<T> {
         let at = self.pos;
         let text = self.str()?;
-        parse(text).map_err(|e| self.fail(at, &alloc::format!("{e}")))
+        parse(text).map_err(|e| self.stop(at, Why::Id(alloc::format!("{e}"))))
     }
 
-    pub(crate) fn device_id(&mut self) -> Result<DeviceId> {
-        self.id(DeviceId::parse)
+    /// The header: device id, sequence number, send time.
+    pub(crate) fn header(&mut self) -> Result<(DeviceId, u64, Timestamp)> {
+        Ok((self.id(DeviceId::parse)?, self.u64()?, self.timestamp()?))
     }
 
     fn maintenance_item(&mut self) -> Result<MaintenanceItemId> {
@@ -235,9 +319,7 @@ impl<'a> Reader<'a> {
         let item = self.id(MaintenanceItemId::parse)?;
         // The parser accepts "A1-5"; the canonical text is the two-digit "A1-05", 5 characters.
         if self.pos - at != 6 {
-            return Err(DecodeError::NonCanonical {
-                offset: self.base + at,
-            });
+            return Err(self.stop(at, Why::NonCanonical));
         }
         Ok(item)
     }

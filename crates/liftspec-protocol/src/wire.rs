@@ -170,8 +170,8 @@ pub struct FrameInfo {
     pub tag_start: usize,
 }
 
-/// Reads the fixed prefix and header of any version-1-layout frame, whatever its kind.
-pub fn peek(bytes: &[u8]) -> Result<FrameInfo, DecodeError> {
+/// Checks the fixed prefix and finds the tag: the scheme and the tag's offset.
+fn prefix(bytes: &[u8]) -> Result<(AuthScheme, usize), DecodeError> {
     if bytes.len() > MAX_FRAME_LEN {
         return Err(DecodeError::TooLong { len: bytes.len() });
     }
@@ -194,10 +194,14 @@ pub fn peek(bytes: &[u8]) -> Result<FrameInfo, DecodeError> {
         .checked_sub(scheme.tag_len())
         .filter(|&t| t >= PREFIX_LEN)
         .ok_or(DecodeError::TooShort { len: bytes.len() })?;
+    Ok((scheme, tag_start))
+}
+
+/// Reads the fixed prefix and header of any version-1-layout frame, whatever its kind.
+pub fn peek(bytes: &[u8]) -> Result<FrameInfo, DecodeError> {
+    let (scheme, tag_start) = prefix(bytes)?;
     let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
-    let device = r.device_id()?;
-    let seq = r.u64()?;
-    let sent_at = r.timestamp()?;
+    let (device, seq, sent_at) = r.header().map_err(|_| r.error())?;
     Ok(FrameInfo {
         version: bytes[1],
         kind_byte: bytes[2],
@@ -239,16 +243,13 @@ impl Frame {
 /// Decoding is strict: the bytes must be the canonical encoding of the values they decode to
 /// ([`DecodeError::NonCanonical`] otherwise), so a frame has exactly one byte form.
 pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
-    let info = peek(bytes)?;
-    let kind = MessageKind::from_byte(info.kind_byte).ok_or(DecodeError::UnknownKind {
-        found: info.kind_byte,
-    })?;
-    let mut r = Reader::new(
-        &bytes[info.body_start..info.tag_start],
-        info.body_start,
-        Part::Body(kind),
-    );
-    let body = reader::body(kind, &mut r)?;
+    let (scheme, tag_start) = prefix(bytes)?;
+    let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
+    let (device, seq, sent_at) = r.header().map_err(|_| r.error())?;
+    let kind =
+        MessageKind::from_byte(bytes[2]).ok_or(DecodeError::UnknownKind { found: bytes[2] })?;
+    r.begin(Part::Body(kind));
+    let body = reader::body(kind, &mut r).map_err(|_| r.error())?;
     if r.remaining() > 0 {
         return Err(DecodeError::TrailingBytes {
             kind,
@@ -256,14 +257,6 @@ pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
             offset: r.offset(),
         });
     }
-    let FrameInfo {
-        device,
-        seq,
-        sent_at,
-        scheme,
-        tag_start,
-        ..
-    } = info;
     Ok(Frame {
         envelope: Envelope {
             device,

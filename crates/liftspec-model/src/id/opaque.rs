@@ -13,15 +13,14 @@ fn parse_opaque(kind: IdKind, s: &str) -> Result<String, IdError> {
             position: 1,
         });
     }
-    if let Some((i, c)) = s
-        .chars()
-        .enumerate()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
-    {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':');
+    if let Some(at) = s.bytes().position(|b| !allowed(b)) {
+        // Everything before `at` is ASCII, so the character position is the byte position.
+        let found = s[at..].chars().next().unwrap_or('\u{fffd}');
         return Err(IdError::InvalidChar {
             kind,
-            position: i + 1,
-            found: c,
+            position: at + 1,
+            found,
             expected: "A-Z, a-z, 0-9, '-', '_', '.' or ':'",
         });
     }
