@@ -171,7 +171,7 @@ impl DeviceCredentials {
     }
 }
 
-fn hmac_tag(key: &[u8; 32], data: &[u8]) -> [u8; 16] {
+pub(crate) fn hmac_tag(key: &[u8; 32], data: &[u8]) -> [u8; 16] {
     let mut tag = [0u8; 16];
     if let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) {
         mac.update(data);

@@ -284,6 +284,9 @@ pub enum EncodeError {
     /// Serialisation failed.
     #[error("serialisation failed: {0}")]
     Serialize(String),
+    /// The kind must be signed, and only a MAC key was given.
+    #[error("{0:?} frames must be signed with Ed25519")]
+    SignatureRequired(MessageKind),
 }
 
 impl EncodeError {
@@ -293,6 +296,7 @@ impl EncodeError {
             Self::TooLong { .. } => "encode.too_long",
             Self::WrongDirection(_) => "encode.wrong_direction",
             Self::Serialize(_) => "encode.serialize",
+            Self::SignatureRequired(_) => "encode.signature_required",
         }
     }
 }
@@ -347,6 +351,23 @@ pub fn encode(envelope: &Envelope, keys: &DeviceKeys) -> Result<Vec<u8>, EncodeE
     let signed_len = out.len();
     let mut tag = Vec::with_capacity(scheme.tag_len());
     keys.append_tag(scheme, &out[..signed_len], &mut tag);
+    out.extend_from_slice(&tag);
+    Ok(out)
+}
+
+/// Encodes a device frame of a kind that needs no signature with only the device's MAC key (a
+/// gateway or simulator that keeps the signing key elsewhere). Alarm and MaintenanceSession
+/// frames are refused with [`EncodeError::SignatureRequired`]: use [`encode`].
+pub fn encode_mac(envelope: &Envelope, mac_key: &[u8; 32]) -> Result<Vec<u8>, EncodeError> {
+    let kind = envelope.body.kind();
+    if !kind.from_device() {
+        return Err(EncodeError::WrongDirection(kind));
+    }
+    if kind.requires_signature() {
+        return Err(EncodeError::SignatureRequired(kind));
+    }
+    let mut out = signed_part(envelope, AuthScheme::HmacSha256)?;
+    let tag = crate::auth::hmac_tag(mac_key, &out);
     out.extend_from_slice(&tag);
     Ok(out)
 }

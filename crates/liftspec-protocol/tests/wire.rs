@@ -221,3 +221,23 @@ fn a_public_key_in_upper_case_or_too_short_is_rejected() {
     let short = json.replace("a09aa5f47a67", "a09a");
     assert!(liftspec_protocol::json::from_json(&short).is_err());
 }
+
+#[test]
+fn a_mac_key_alone_encodes_the_same_frames_and_refuses_signed_kinds() {
+    let keys = keys();
+    let mac_key = [0x11; 32]; // the MAC half of `keys()`
+    for (name, body) in bodies().into_iter().filter(|(_, b)| b.kind().from_device()) {
+        let env = envelope(5, body);
+        let kind = env.body.kind();
+        match wire::encode_mac(&env, &mac_key) {
+            Ok(bytes) => {
+                assert!(!kind.requires_signature(), "{name}");
+                assert_eq!(bytes, wire::encode(&env, &keys).unwrap(), "{name}");
+            }
+            Err(e) => {
+                assert!(kind.requires_signature(), "{name}");
+                assert_eq!(e.code(), "encode.signature_required");
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! What to simulate, checked up front: an invalid configuration is a [`ConfigError`] naming the
+//! field, never a panic or a silent clamp.
+
+use liftspec_model::time::Timestamp;
+
+use crate::fault::FaultKind;
+
+/// The most lifts one simulation takes: five times Hangzhou's fleet (memory grows linearly with
+/// lifts). The districts' own capacity ([`crate::city::District::capacity`]) is checked too.
+pub const MAX_LIFTS: u32 = 1_000_000;
+
+/// The simulation's settings. `Default` is a small city for one virtual hour.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SimConfig {
+    /// The seed: the same seed and settings give the same city and frames, byte for byte.
+    pub seed: u64,
+    /// Lifts (and escalators) in the city, 1 ..= [`MAX_LIFTS`].
+    pub lifts: u32,
+    /// Virtual start time.
+    pub start: Timestamp,
+    /// Virtual duration in seconds (≥ 1).
+    pub duration_s: u64,
+    /// Status period while a car moves, in ms (≥ 100); idle lifts send status on change only.
+    pub moving_status_ms: u32,
+    /// Heartbeat period in seconds (≥ 10).
+    pub heartbeat_s: u32,
+    /// Statistics period in seconds (≥ 60).
+    pub statistics_s: u32,
+    /// Fault injection.
+    pub faults: FaultRates,
+    /// Probability that the controller reports an injected fault itself with its national code
+    /// (the rest must be found from telemetry), in [0, 1].
+    pub controller_reports: f64,
+    /// Passenger trips per lift per hour at the busiest hour of a residential building (other
+    /// place categories scale from it), ≥ 0.
+    pub peak_trips_per_hour: f64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            seed: 2020,
+            lifts: 200,
+            // 2026-11-30 07:00 Asia/Shanghai, the morning peak.
+            start: Timestamp::from_millis(1_796_252_400_000),
+            duration_s: 3600,
+            moving_status_ms: 1000,
+            heartbeat_s: 300,
+            statistics_s: 3600,
+            faults: FaultRates::default(),
+            controller_reports: 0.7,
+            peak_trips_per_hour: 40.0,
+        }
+    }
+}
+
+/// How often each fault starts, per lift per day (the probability that a given lift develops it
+/// on a given day, before the age factor: older lifts fail more, see `crate::lift`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FaultRates {
+    /// Per-kind rates, every kind present once. Defaults: [`FaultRates::HANGZHOU_LIKE`].
+    pub per_lift_day: Vec<(FaultKind, f64)>,
+}
+
+impl FaultRates {
+    /// liftspec's defaults: roughly the fault mix a city platform reports (trapped passengers
+    /// about once per lift every three years, door faults the most common), scaled so that a
+    /// 20,000-lift day shows every kind. Data, not law: a study changes the table.
+    pub const HANGZHOU_LIKE: [(FaultKind, f64); 17] = [
+        (FaultKind::TrappedAtLanding, 0.0006),
+        (FaultKind::TrappedBetweenFloors, 0.0004),
+        (FaultKind::StopOutsideDoorZone, 0.0005),
+        (FaultKind::MovingWithDoorOpen, 0.0001),
+        (FaultKind::DoorOpenWhileRunning, 0.0001),
+        (FaultKind::Overspeed, 0.0001),
+        (FaultKind::OvertravelTop, 0.00005),
+        (FaultKind::OvertravelBottom, 0.00005),
+        (FaultKind::DoorClosingFault, 0.002),
+        (FaultKind::DoorOpeningFault, 0.001),
+        (FaultKind::FloorPositionLost, 0.0003),
+        (FaultKind::SafetyCircuitOpen, 0.0005),
+        (FaultKind::RunTimeLimiter, 0.0002),
+        (FaultKind::PowerFailure, 0.0003),
+        (FaultKind::TerminalSilence, 0.001),
+        (FaultKind::FalseAlarm, 0.003),
+        (FaultKind::FakeMaintenance, 0.002),
+    ];
+
+    /// The rate of `kind` (0 when absent).
+    pub fn rate(&self, kind: FaultKind) -> f64 {
+        self.per_lift_day
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0.0, |(_, r)| *r)
+    }
+
+    /// Every rate multiplied by `factor` (for demos that want to see many faults in an hour).
+    pub fn scaled(&self, factor: f64) -> Self {
+        Self {
+            per_lift_day: self
+                .per_lift_day
+                .iter()
+                .map(|(k, r)| (*k, (r * factor).min(1.0)))
+                .collect(),
+        }
+    }
+}
+
+impl Default for FaultRates {
+    fn default() -> Self {
+        Self {
+            per_lift_day: Self::HANGZHOU_LIKE.to_vec(),
+        }
+    }
+}
+
+/// Why a configuration cannot be simulated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A number outside its allowed range.
+    #[error("{field}: {value} is outside {allowed}")]
+    OutOfRange {
+        /// The setting, as its JSON path.
+        field: String,
+        /// The value given.
+        value: f64,
+        /// The allowed range.
+        allowed: &'static str,
+    },
+    /// More lifts than the city's area holds.
+    #[error("lifts: {lifts} lifts do not fit Hangzhou's districts (at most {max})")]
+    CityTooLarge {
+        /// Lifts asked for.
+        lifts: u32,
+        /// The most that fit.
+        max: u32,
+    },
+    /// A fault kind listed twice.
+    #[error("faults.perLiftDay: {0:?} is listed twice")]
+    DuplicateFault(FaultKind),
+}
+
+impl ConfigError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::OutOfRange { .. } => "sim.config.out_of_range",
+            Self::CityTooLarge { .. } => "sim.config.city_too_large",
+            Self::DuplicateFault(_) => "sim.config.duplicate_fault",
+        }
+    }
+}
+
+fn check(field: &str, value: f64, ok: bool, allowed: &'static str) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field: field.into(),
+            value,
+            allowed,
+        })
+    }
+}
+
+impl SimConfig {
+    /// Checks every setting.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.lifts > MAX_LIFTS {
+            return Err(ConfigError::CityTooLarge {
+                lifts: self.lifts,
+                max: MAX_LIFTS,
+            });
+        }
+        check("lifts", f64::from(self.lifts), self.lifts >= 1, "1..")?;
+        check(
+            "durationS",
+            self.duration_s as f64,
+            (1..=400 * 86_400).contains(&self.duration_s),
+            "1..=34560000 (400 days)",
+        )?;
+        check(
+            "movingStatusMs",
+            f64::from(self.moving_status_ms),
+            self.moving_status_ms >= 100,
+            "100..",
+        )?;
+        check(
+            "heartbeatS",
+            f64::from(self.heartbeat_s),
+            self.heartbeat_s >= 10,
+            "10..",
+        )?;
+        check(
+            "statisticsS",
+            f64::from(self.statistics_s),
+            self.statistics_s >= 60,
+            "60..",
+        )?;
+        check(
+            "controllerReports",
+            self.controller_reports,
+            (0.0..=1.0).contains(&self.controller_reports),
+            "[0, 1]",
+        )?;
+        check(
+            "peakTripsPerHour",
+            self.peak_trips_per_hour,
+            (0.0..=600.0).contains(&self.peak_trips_per_hour),
+            "[0, 600]",
+        )?;
+        for (i, (kind, rate)) in self.faults.per_lift_day.iter().enumerate() {
+            check(
+                &format!("faults.perLiftDay[{i}]"),
+                *rate,
+                (0.0..=1.0).contains(rate),
+                "[0, 1]",
+            )?;
+            if self.faults.per_lift_day[..i].iter().any(|(k, _)| k == kind) {
+                return Err(ConfigError::DuplicateFault(*kind));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,289 @@
+//! Determinism, physical sanity, ground truth and configuration checks of the simulator.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use liftspec_model::codes::{DoorStatus, ServiceMode};
+use liftspec_protocol::message::{Body, MessageKind};
+use liftspec_protocol::wire;
+use liftspec_sim::city::{City, HANGZHOU_BOUNDS};
+use liftspec_sim::config::{ConfigError, SimConfig};
+use liftspec_sim::fault::{FaultKind, GroundTruth};
+use liftspec_sim::stream::{SimFrame, Simulation};
+
+fn config(lifts: u32, duration_s: u64, fault_scale: f64) -> SimConfig {
+    let d = SimConfig::default();
+    SimConfig {
+        lifts,
+        duration_s,
+        faults: d.faults.scaled(fault_scale),
+        ..d
+    }
+}
+
+fn run(config: SimConfig) -> (Simulation, Vec<SimFrame>, Vec<GroundTruth>) {
+    let mut sim = Simulation::new(config).unwrap();
+    let frames: Vec<SimFrame> = sim.by_ref().collect();
+    let truth = sim.take_ground_truth();
+    (sim, frames, truth)
+}
+
+#[test]
+fn the_same_seed_gives_the_same_city_and_frames_byte_for_byte() {
+    let a = City::generate(&config(300, 60, 1.0)).unwrap();
+    let b = City::generate(&config(300, 60, 1.0)).unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    let (_, fa, ta) = run(config(60, 900, 50.0));
+    let (_, fb, tb) = run(config(60, 900, 50.0));
+    assert_eq!(fa, fb);
+    assert_eq!(ta, tb);
+    let other = SimConfig {
+        seed: 7,
+        ..config(60, 900, 50.0)
+    };
+    let (_, fc, _) = run(other);
+    assert_ne!(fa, fc, "another seed, another city");
+}
+
+#[test]
+fn the_city_is_inside_hangzhou_with_every_kind_and_age() {
+    let city = City::generate(&config(3000, 60, 1.0)).unwrap();
+    assert_eq!(city.lifts.len(), 3000);
+    let kinds: BTreeSet<_> = city.lifts.iter().map(|l| l.kind).collect();
+    assert!(kinds.len() >= 8, "{kinds:?}");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let ages: Vec<u32> = (0..city.lifts.len())
+        .map(|i| city.equipment(i).unwrap().years_in_service(today))
+        .collect();
+    assert!(ages.iter().any(|a| *a < 2) && ages.iter().any(|a| *a >= 25));
+    let built_up = city
+        .buildings
+        .iter()
+        .filter(|b| b.location.built_up_area)
+        .count();
+    assert!(built_up > city.buildings.len() / 2 && built_up < city.buildings.len());
+    for b in &city.buildings {
+        assert!(HANGZHOU_BOUNDS.contains(b.location.point));
+    }
+    let codes: BTreeSet<_> = city
+        .lifts
+        .iter()
+        .map(|l| l.registration_code.as_str())
+        .collect();
+    assert_eq!(
+        codes.len(),
+        city.lifts.len(),
+        "registration codes are unique"
+    );
+    let rescue: BTreeSet<_> = city.lifts.iter().map(|l| l.rescue_code.as_str()).collect();
+    assert_eq!(rescue.len(), city.lifts.len(), "rescue codes are unique");
+    for unit in &city.maintenance_units {
+        assert!(!unit.crews.is_empty() && !unit.stations.is_empty());
+    }
+}
+
+#[test]
+fn frames_are_in_time_order_authentic_valid_and_numbered() {
+    let (sim, frames, _) = run(config(80, 1800, 100.0));
+    assert!(frames.windows(2).all(|w| w[0].at <= w[1].at));
+    let mut last_seq: BTreeMap<u32, u64> = BTreeMap::new();
+    let city = sim.city();
+    for f in &frames {
+        let frame = wire::decode(&f.bytes).unwrap();
+        let creds = city.keys(f.lift as usize).credentials();
+        frame.verify(&f.bytes, &creds).unwrap();
+        assert_eq!(frame.envelope.device, city.lifts[f.lift as usize].device);
+        let prev = last_seq.insert(f.lift, f.seq).unwrap_or(0);
+        assert_eq!(f.seq, prev + 1, "per-lift sequence numbers count up from 1");
+        let floors = &city.building_of(f.lift as usize).unwrap().floors;
+        let eq = city.equipment(f.lift as usize).unwrap();
+        let ctx = liftspec_protocol::validate::ValidationContext::new(
+            floors.lowest_floor(),
+            floors.highest_floor(),
+            eq.rated_speed_mm_s,
+            f.at,
+        );
+        let mut ctx = ctx;
+        ctx.max_skew_ms = 10 * 60_000;
+        liftspec_protocol::validate::validate(&frame.envelope, &ctx)
+            .unwrap_or_else(|e| panic!("{:?}: {e}", frame.envelope.body));
+    }
+}
+
+#[test]
+fn cars_respect_rated_speed_and_floors_unless_a_fault_says_otherwise() {
+    let (sim, frames, truth) = run(config(150, 3600, 0.0));
+    assert!(truth.is_empty(), "no faults injected at scale 0");
+    let city = sim.city();
+    let mut arrivals = 0;
+    for f in &frames {
+        let env = wire::decode(&f.bytes).unwrap().envelope;
+        if let Body::Status(s) = env.body {
+            let lift = &city.lifts[f.lift as usize];
+            let speed = s.speed_mm_s.unwrap_or(0).unsigned_abs();
+            assert!(
+                speed <= lift.rated_speed_mm_s + 1,
+                "{speed} > {}",
+                lift.rated_speed_mm_s
+            );
+            let floors = &city.building_of(f.lift as usize).unwrap().floors;
+            assert!(floors.serves(s.floor) || lift.kind.is_escalator_family());
+            if !s.moving && s.door_zone && s.front_door == DoorStatus::Opened {
+                // A car standing with its door open is level with a landing of its table.
+                let pos = s.position_mm.unwrap();
+                assert!(floors
+                    .landings()
+                    .iter()
+                    .any(|l| (l.level_mm - pos).abs() <= 1));
+                arrivals += 1;
+            }
+            assert!(!s.up_final_limit && !s.down_final_limit);
+            assert!(s.mode == ServiceMode::Normal || s.mode == ServiceMode::Inspection);
+        }
+    }
+    assert!(arrivals > 100, "{arrivals} door openings at landings");
+}
+
+#[test]
+fn door_cycles_have_the_configured_timings() {
+    let (_, frames, _) = run(config(100, 3600, 0.0));
+    let cycles: Vec<_> = frames
+        .iter()
+        .filter(|f| f.kind == MessageKind::DoorCycle)
+        .map(|f| match wire::decode(&f.bytes).unwrap().envelope.body {
+            Body::DoorCycle(d) => d,
+            _ => unreachable!(),
+        })
+        .collect();
+    assert!(cycles.len() > 500);
+    for d in &cycles {
+        assert!((1500..=4500).contains(&d.opening_ms), "{}", d.opening_ms);
+        assert!((1500..=5500).contains(&d.closing_ms), "{}", d.closing_ms);
+        assert!(d.open_ms >= 1500);
+    }
+    let mean = cycles.iter().map(|d| f64::from(d.opening_ms)).sum::<f64>() / cycles.len() as f64;
+    assert!((2200.0..3400.0).contains(&mean), "{mean}");
+}
+
+#[test]
+fn every_fault_kind_is_injected_and_logged_with_its_signature() {
+    let (sim, frames, truth) = run(config(400, 6 * 3600, 400.0));
+    let kinds: BTreeSet<FaultKind> = truth.iter().map(|t| t.kind).collect();
+    let missing: Vec<_> = FaultKind::ALL
+        .iter()
+        .filter(|k| !kinds.contains(k))
+        .collect();
+    assert!(missing.is_empty(), "never injected: {missing:?}");
+    let city = sim.city();
+    for t in &truth {
+        assert_eq!(city.lifts[t.lift as usize].device, t.device);
+        if let Some(end) = t.end {
+            assert!(end >= t.start, "{t:?}");
+        }
+    }
+    let by_lift = |lift: u32| {
+        frames
+            .iter()
+            .filter(move |f| f.lift == lift)
+            .map(|f| (f.at, wire::decode(&f.bytes).unwrap().envelope.body))
+    };
+    // Overspeed shows as a status above 115 % of rated speed at its start.
+    for t in truth.iter().filter(|t| t.kind == FaultKind::Overspeed) {
+        let rated = city.lifts[t.lift as usize].rated_speed_mm_s as i32;
+        assert!(by_lift(t.lift).any(|(at, b)| at == t.start
+            && matches!(b, Body::Status(s) if s.speed_mm_s.unwrap().abs() * 100 > rated * 115)));
+    }
+    // Trapped passengers press the alarm button.
+    for t in truth.iter().filter(|t| t.kind.traps_passengers()) {
+        assert!(by_lift(t.lift).any(|(at, b)| at >= t.start && matches!(b, Body::Alarm(_))));
+    }
+    // A silent terminal sends nothing while silent.
+    for t in truth
+        .iter()
+        .filter(|t| t.kind == FaultKind::TerminalSilence)
+    {
+        let end = t.end.map_or(i64::MAX, |e| e.millis());
+        assert!(!by_lift(t.lift).any(|(at, _)| at.millis() > t.start.millis() && at.millis() < end));
+    }
+    // Overtravel opens the final limit switch.
+    for t in truth.iter().filter(|t| t.kind == FaultKind::OvertravelTop) {
+        assert!(by_lift(t.lift).any(|(_, b)| matches!(b, Body::Status(s) if s.up_final_limit)));
+    }
+    // A fake maintenance report has no inspection mode behind it.
+    for t in truth
+        .iter()
+        .filter(|t| t.kind == FaultKind::FakeMaintenance)
+    {
+        let window = t.start.millis() - 2 * 3_600_000;
+        assert!(!by_lift(t.lift).any(|(at, b)| at.millis() >= window
+            && at <= t.start
+            && matches!(b, Body::Status(s) if s.mode == ServiceMode::Inspection)));
+        assert!(by_lift(t.lift)
+            .any(|(at, b)| at == t.start && matches!(b, Body::MaintenanceSession(_))));
+    }
+}
+
+#[test]
+fn real_maintenance_puts_the_lift_in_inspection_mode_first() {
+    // A working day from 08:00 local: some of 300 lifts are due.
+    let c = SimConfig {
+        start: liftspec_model::time::Timestamp::from_millis(1_796_256_000_000),
+        ..config(300, 10 * 3600, 0.0)
+    };
+    let (_, frames, _) = run(c);
+    let sessions: Vec<_> = frames
+        .iter()
+        .filter(|f| f.kind == MessageKind::MaintenanceSession)
+        .collect();
+    assert!(!sessions.is_empty());
+    for s in sessions {
+        assert!(frames.iter().any(|f| f.lift == s.lift
+            && f.at < s.at
+            && matches!(wire::decode(&f.bytes).unwrap().envelope.body,
+                Body::Status(st) if st.mode == ServiceMode::Inspection)));
+    }
+}
+
+#[test]
+fn invalid_configurations_are_rejected_precisely() {
+    let cases: Vec<(SimConfig, &str)> = vec![
+        (config(0, 60, 1.0), "sim.config.out_of_range"),
+        (config(2_000_000, 60, 1.0), "sim.config.city_too_large"),
+        (config(10, 0, 1.0), "sim.config.out_of_range"),
+        (
+            SimConfig {
+                controller_reports: 1.5,
+                ..config(10, 60, 1.0)
+            },
+            "sim.config.out_of_range",
+        ),
+        (
+            SimConfig {
+                controller_reports: f64::NAN,
+                ..config(10, 60, 1.0)
+            },
+            "sim.config.out_of_range",
+        ),
+    ];
+    for (c, code) in cases {
+        let err = Simulation::new(c).unwrap_err();
+        assert_eq!(err.code(), code, "{err}");
+    }
+    let mut c = config(10, 60, 1.0);
+    c.faults.per_lift_day[3].1 = -0.1;
+    assert_eq!(
+        c.validate().unwrap_err(),
+        ConfigError::OutOfRange {
+            field: "faults.perLiftDay[3]".into(),
+            value: -0.1,
+            allowed: "[0, 1]"
+        }
+    );
+    c.faults.per_lift_day[3] = c.faults.per_lift_day[0];
+    assert_eq!(
+        c.validate().unwrap_err().code(),
+        "sim.config.duplicate_fault"
+    );
+}
