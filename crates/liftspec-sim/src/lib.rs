@@ -25,5 +25,7 @@ pub mod config;
 pub mod fault;
 pub mod kinematics;
 pub mod lift;
+pub mod network;
+pub mod records;
 pub mod rng;
 pub mod stream;

@@ -287,3 +287,43 @@ fn invalid_configurations_are_rejected_precisely() {
         "sim.config.duplicate_fault"
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// Any configuration is either rejected with an error or simulated without a panic.
+        #[test]
+        fn any_configuration_is_rejected_or_simulated(
+            seed in any::<u64>(),
+            lifts in prop_oneof![0u32..40, Just(u32::MAX)],
+            duration_s in prop_oneof![0u64..900, Just(u64::MAX)],
+            moving_status_ms in 0u32..5000,
+            heartbeat_s in 0u32..1000,
+            statistics_s in 0u32..5000,
+            controller_reports in prop_oneof![-1.0f64..2.0, Just(f64::NAN)],
+            peak in prop_oneof![-10.0f64..700.0, Just(f64::INFINITY)],
+            scale in 0.0f64..2000.0,
+        ) {
+            let d = SimConfig::default();
+            let config = SimConfig {
+                seed, lifts, duration_s, moving_status_ms, heartbeat_s, statistics_s,
+                controller_reports, peak_trips_per_hour: peak, faults: d.faults.scaled(scale), ..d
+            };
+            match Simulation::new(config.clone()) {
+                Ok(sim) => {
+                    prop_assert!(config.validate().is_ok());
+                    let mut last = None;
+                    for f in sim {
+                        prop_assert!(last.is_none_or(|l| l <= f.at));
+                        last = Some(f.at);
+                    }
+                }
+                Err(e) => prop_assert!(e.code().starts_with("sim.config.")),
+            }
+        }
+    }
+}
