@@ -48,9 +48,10 @@ pub struct Envelope {
     pub body: Body,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Header {
-    device: DeviceId,
+/// The header as serialised (borrowing the device id, so encoding copies nothing).
+#[derive(Serialize)]
+struct HeaderRef<'a> {
+    device: &'a DeviceId,
     seq: u64,
     sent_at: Timestamp,
 }
@@ -305,8 +306,8 @@ pub(crate) fn signed_part(envelope: &Envelope, scheme: AuthScheme) -> Result<Vec
     let kind = envelope.body.kind();
     let mut out = Vec::with_capacity(64);
     out.extend_from_slice(&[MAGIC, PROTOCOL_VERSION, kind.byte(), scheme as u8]);
-    let header = Header {
-        device: envelope.device.clone(),
+    let header = HeaderRef {
+        device: &envelope.device,
         seq: envelope.seq,
         sent_at: envelope.sent_at,
     };

@@ -169,6 +169,10 @@ pub struct LiftSim {
     rng: Rng,
     escalator: bool,
     place: PlaceCategory,
+    /// Landing levels (mm) and floor numbers, bottom to top: a copy of the building's table, so
+    /// a status touches only this lift's memory.
+    levels: Box<[i32]>,
+    floor_numbers: Box<[i16]>,
     rated_speed: f64,
     rated_load: u32,
     /// Wear: fault rates and door times grow with age (1.0 new, about 3.0 at 30 years).
@@ -187,6 +191,9 @@ pub struct LiftSim {
     next_fault: i64,
     pending_fault: Option<FaultKind>,
     next_maintenance: i64,
+    /// Next fire-return drill, and the end of the one in progress.
+    next_drill: i64,
+    drill_until: i64,
     silent_until: i64,
     booted_at: i64,
     mode: ServiceMode,
@@ -226,6 +233,8 @@ impl LiftSim {
         let age_days = (start_date - lift.commissioned_on).num_days().max(0) as u64;
         let mut sim = Self {
             index: index as u32,
+            levels: floors.iter().map(|l| l.level_mm).collect(),
+            floor_numbers: floors.iter().map(|l| l.floor).collect(),
             escalator,
             place: building.place,
             rated_speed: f64::from(lift.rated_speed_mm_s),
@@ -249,6 +258,8 @@ impl LiftSim {
             next_fault: i64::MAX,
             pending_fault: None,
             next_maintenance: start + rng.int(0, 15 * DAY_MS),
+            next_drill: i64::MAX,
+            drill_until: i64::MIN,
             silent_until: i64::MIN,
             booted_at: start - rng.int(60_000, 30 * DAY_MS),
             mode: ServiceMode::Normal,
@@ -268,6 +279,8 @@ impl LiftSim {
         };
         sim.next_maintenance = sim.working_hours(sim.next_maintenance);
         sim.next_call = start + sim.call_gap(config, start);
+        // A fire-return drill about once a year per lift (the fire service's annual check).
+        sim.next_drill = start + sim.rng.exponential(365.0 * DAY_MS as f64) as i64;
         sim.next_fault = start + sim.fault_gap(config);
         sim
     }
@@ -361,48 +374,33 @@ impl LiftSim {
         Timestamp::from_millis(now + self.clock_offset_ms)
     }
 
-    fn floor_of(&self, city: &City, landing: usize) -> i16 {
-        let floors = city.buildings[city.lifts[self.index as usize].building as usize]
-            .floors
-            .landings();
-        floors[landing.min(floors.len() - 1)].floor
+    fn floor_of(&self, _city: &City, landing: usize) -> i16 {
+        self.floor_numbers[landing.min(self.floor_numbers.len() - 1)]
     }
 
-    fn level(&self, city: &City, landing: usize) -> f64 {
-        let floors = city.buildings[city.lifts[self.index as usize].building as usize]
-            .floors
-            .landings();
-        f64::from(floors[landing.min(floors.len() - 1)].level_mm)
+    fn level(&self, _city: &City, landing: usize) -> f64 {
+        f64::from(self.levels[landing.min(self.levels.len() - 1)])
     }
 
-    fn landings(&self, city: &City) -> usize {
-        city.buildings[city.lifts[self.index as usize].building as usize]
-            .floors
-            .landings()
-            .len()
+    fn landings(&self, _city: &City) -> usize {
+        self.levels.len()
+    }
+
+    /// Landings at or below the top of the car's door zone (landings are sorted by level).
+    fn landings_below(&self) -> usize {
+        let reach = self.position_mm + f64::from(DOOR_ZONE_MM);
+        self.levels.partition_point(|l| f64::from(*l) <= reach)
     }
 
     /// The floor the car is at or last passed.
-    fn current_floor(&self, city: &City) -> i16 {
-        let floors = city.buildings[city.lifts[self.index as usize].building as usize]
-            .floors
-            .landings();
-        let mut best = floors[0].floor;
-        for l in floors {
-            if f64::from(l.level_mm) <= self.position_mm + f64::from(DOOR_ZONE_MM) {
-                best = l.floor;
-            }
-        }
-        best
+    fn current_floor(&self, _city: &City) -> i16 {
+        self.floor_numbers[self.landings_below().saturating_sub(1)]
     }
 
-    fn in_door_zone(&self, city: &City) -> bool {
-        let floors = city.buildings[city.lifts[self.index as usize].building as usize]
-            .floors
-            .landings();
-        floors
-            .iter()
-            .any(|l| (f64::from(l.level_mm) - self.position_mm).abs() <= f64::from(DOOR_ZONE_MM))
+    fn in_door_zone(&self, _city: &City) -> bool {
+        let i = self.landings_below();
+        // Only the landing just below the zone's top can be within the zone.
+        i > 0 && (f64::from(self.levels[i - 1]) - self.position_mm).abs() <= f64::from(DOOR_ZONE_MM)
     }
 
     fn status(&self, city: &City, moving: bool, speed: f64) -> Body {
@@ -614,7 +612,7 @@ impl LiftSim {
                 FaultKind::TerminalSilence => {
                     self.pending_fault = None;
                     self.begin_fault(city, config, out, now, kind);
-                    self.silent_until = now + self.rng.int(10 * 60_000, 90 * 60_000);
+                    self.silent_until = now + self.rng.int(15 * 60_000, 90 * 60_000);
                 }
                 FaultKind::FakeMaintenance => {
                     self.pending_fault = None;
@@ -699,7 +697,13 @@ impl LiftSim {
             next = next.min(self.next_status);
         }
         if matches!(self.phase, Phase::Idle) {
-            next = next.min(self.next_call).min(self.next_maintenance);
+            next = next
+                .min(self.next_call)
+                .min(self.next_maintenance)
+                .min(self.next_drill);
+            if self.drill_until != i64::MIN {
+                next = next.min(self.drill_until);
+            }
         }
         if self.escalator {
             next = next
@@ -738,7 +742,10 @@ impl LiftSim {
             {
                 self.end_fault(out, now);
             }
-            self.emit(out, now, self.status(city, false, 0.0));
+            // A running car's next status follows within a status period.
+            if !matches!(self.phase, Phase::Moving { .. }) {
+                self.emit(out, now, self.status(city, false, 0.0));
+            }
         }
         match self.phase.clone() {
             Phase::EscalatorStopped | Phase::EscalatorRunning => {
@@ -833,6 +840,44 @@ impl LiftSim {
     }
 
     fn idle_step(&mut self, city: &City, config: &SimConfig, out: &mut Vec<Emit>, now: i64) {
+        if self.mode == ServiceMode::FireReturn {
+            if now < self.drill_until {
+                return;
+            }
+            self.mode = ServiceMode::Normal;
+            self.drill_until = i64::MIN;
+            self.event(
+                city,
+                out,
+                now,
+                EventCode::from_number(40),
+                EventState::Occurred,
+            );
+            self.emit(out, now, self.status(city, false, 0.0));
+        }
+        if now >= self.next_drill && !self.escalator {
+            // Fire return: the car goes to the main landing, opens its doors and stays there.
+            self.next_drill = now + self.rng.exponential(365.0 * DAY_MS as f64) as i64;
+            self.mode = ServiceMode::FireReturn;
+            self.drill_until = now + self.rng.int(10 * 60_000, 25 * 60_000);
+            self.queue.clear();
+            self.event(
+                city,
+                out,
+                now,
+                EventCode::from_number(44),
+                EventState::Occurred,
+            );
+            let lobby = (0..self.landings(city))
+                .find(|i| self.floor_of(city, *i) == 1)
+                .unwrap_or(0);
+            if lobby == self.landing {
+                self.open_doors(city, out, now, None, 0, false);
+            } else {
+                self.start_run(city, config, out, now, lobby);
+            }
+            return;
+        }
         if now >= self.next_maintenance {
             self.next_maintenance = now + 15 * DAY_MS + self.rng.int(-2 * DAY_MS, 0);
             self.next_maintenance = self.working_hours(self.next_maintenance);
@@ -1122,7 +1167,7 @@ impl LiftSim {
         self.position_mm = from_mm + sign * dist;
         if let Some(f) = fault.filter(|f| t >= f.at_s) {
             self.running_ms += (f.at_s * 1000.0) as u64;
-            self.run_fault(city, config, out, now, f.kind, profile, up);
+            self.run_fault(city, config, out, now, f.kind, profile, up, to);
             return;
         }
         if t >= profile.duration_s() {
@@ -1172,6 +1217,7 @@ impl LiftSim {
         kind: FaultKind,
         profile: Profile,
         up: bool,
+        to: usize,
     ) {
         let _ = profile;
         match kind {
@@ -1194,14 +1240,27 @@ impl LiftSim {
                 } else {
                     self.down_limit = true;
                 }
-                self.emit(out, now, self.status(city, true, self.rated_speed * 0.3));
+                // The overshoot takes the car half a second.
+                self.emit(
+                    out,
+                    now + 500,
+                    self.status(city, true, self.rated_speed * 0.3),
+                );
             }
             FaultKind::RunTimeLimiter => {
                 // The car crawls: the run takes far longer than the profile; the limiter trips.
                 self.begin_fault(city, config, out, now, kind);
+                // EN 81-20 5.9.2.7: the limiter trips within 45 s (or full travel time + 10 s).
                 let crawl = self.rng.range(40.0, 120.0);
-                for k in 1..=4 {
-                    self.position_mm += if up { crawl * 5.0 } else { -crawl * 5.0 };
+                // It crawls towards the landing it was heading for and stops short of it.
+                let target = self.level(city, to);
+                for k in 1..=10 {
+                    let stepped = self.position_mm + if up { crawl * 5.0 } else { -crawl * 5.0 };
+                    self.position_mm = if up {
+                        stepped.min(target - 300.0)
+                    } else {
+                        stepped.max(target + 300.0)
+                    };
                     self.emit(out, now + k * 5000, self.status(city, true, crawl));
                 }
             }
@@ -1213,7 +1272,7 @@ impl LiftSim {
             _ => self.begin_fault(city, config, out, now, kind),
         }
         let stop = match kind {
-            FaultKind::RunTimeLimiter => now + 20_000,
+            FaultKind::RunTimeLimiter => now + 50_000,
             _ => now + 800,
         };
         self.job = None;
@@ -1234,9 +1293,28 @@ impl LiftSim {
             DoorStatus::Closed
         };
         if kind == FaultKind::FloorPositionLost {
+            // The correction run ends at the bottom landing, where the doors open and any
+            // passengers get out.
             self.landing = 0;
             self.position_mm = self.level(city, 0);
             self.mode = ServiceMode::Normal;
+            self.door = DoorStatus::Opened;
+            self.emit(out, now, self.status(city, false, 0.0));
+            self.load = 0;
+            self.door = DoorStatus::Closed;
+        }
+        if matches!(
+            kind,
+            FaultKind::TrappedBetweenFloors | FaultKind::StopOutsideDoorZone
+        ) && self.in_door_zone(city)
+        {
+            // These stop clear of any landing's door zone.
+            let step = if self.direction == Direction::Down {
+                -1.0
+            } else {
+                1.0
+            };
+            self.position_mm += step * (f64::from(DOOR_ZONE_MM) * 2.0 + 100.0);
         }
         self.emit(out, now, self.status(city, false, 0.0));
         let minutes = match kind {
@@ -1278,7 +1356,7 @@ impl LiftSim {
         out: &mut Vec<Emit>,
         now: i64,
         kind: FaultKind,
-        trapped: bool,
+        _trapped: bool,
     ) {
         if !self.escalator {
             // A car between floors is brought to the nearest landing and levelled.
@@ -1290,7 +1368,8 @@ impl LiftSim {
             self.position_mm = self.level(city, nearest);
             self.up_limit = false;
             self.down_limit = false;
-            if trapped || self.door != DoorStatus::Closed {
+            // The doors open and anyone inside gets out.
+            if self.load > 0 || self.door != DoorStatus::Closed {
                 self.door = DoorStatus::Opened;
                 self.emit(out, now, self.status(city, false, 0.0));
                 self.load = 0;

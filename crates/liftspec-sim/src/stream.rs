@@ -31,8 +31,10 @@ pub struct SimFrame {
     pub bytes: Vec<u8>,
 }
 
-#[derive(Debug, PartialEq)]
+/// A message produced but not yet due.
+#[derive(Debug)]
 struct Pending {
+    due: i64,
     lift: u32,
     sent_at: Timestamp,
     body: Body,
@@ -56,9 +58,11 @@ pub struct Simulation {
     lifts: Vec<LiftSim>,
     /// Lifts by next event time.
     agenda: BinaryHeap<Reverse<(i64, u32)>>,
-    /// Messages produced but not yet due, by true time then production order.
-    pending: BinaryHeap<Reverse<(i64, u64)>>,
-    bodies: std::collections::HashMap<u64, Pending>,
+    /// Messages produced but not yet due, by true time then production order, pointing into
+    /// `slots` (the heap moves small keys, not messages).
+    pending: BinaryHeap<Reverse<(i64, u64, usize)>>,
+    slots: Vec<Option<Pending>>,
+    free: Vec<usize>,
     order: u64,
     seqs: Vec<u64>,
     mac_keys: Vec<[u8; 32]>,
@@ -94,7 +98,8 @@ impl Simulation {
             lifts,
             agenda,
             pending: BinaryHeap::new(),
-            bodies: std::collections::HashMap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
             order: 0,
             seqs: vec![0; n],
             mac_keys,
@@ -136,7 +141,7 @@ impl Simulation {
     fn fill(&mut self) {
         loop {
             let next_lift = self.agenda.peek().map(|Reverse((t, _))| *t);
-            let next_message = self.pending.peek().map(|Reverse((t, _))| *t);
+            let next_message = self.pending.peek().map(|Reverse((due, _, _))| *due);
             match (next_lift, next_message) {
                 (Some(t), m) if t < self.end && m.is_none_or(|m| t <= m) => {
                     let Some(Reverse((_, index))) = self.agenda.pop() else {
@@ -169,22 +174,31 @@ impl Simulation {
                         continue;
                     }
                     self.order += 1;
-                    self.bodies.insert(
-                        self.order,
-                        Pending {
-                            lift,
-                            sent_at: at,
-                            body,
-                        },
-                    );
-                    self.pending.push(Reverse((true_at, self.order)));
+                    let message = Some(Pending {
+                        due: true_at,
+                        lift,
+                        sent_at: at,
+                        body,
+                    });
+                    let slot = match self.free.pop() {
+                        Some(slot) => {
+                            self.slots[slot] = message;
+                            slot
+                        }
+                        None => {
+                            self.slots.push(message);
+                            self.slots.len() - 1
+                        }
+                    };
+                    self.pending.push(Reverse((true_at, self.order, slot)));
                 }
                 Emit::Truth(t) => self.truth.push(t),
             }
         }
     }
 
-    fn encode(&mut self, true_at: i64, pending: Pending) -> Option<SimFrame> {
+    fn encode(&mut self, pending: Pending) -> Option<SimFrame> {
+        let true_at = pending.due;
         let index = pending.lift as usize;
         self.seqs[index] += 1;
         let seq = self.seqs[index];
@@ -220,9 +234,10 @@ impl Iterator for Simulation {
     fn next(&mut self) -> Option<SimFrame> {
         loop {
             self.fill();
-            let Reverse((true_at, key)) = self.pending.pop()?;
-            let pending = self.bodies.remove(&key)?;
-            if let Some(frame) = self.encode(true_at, pending) {
+            let Reverse((_, _, slot)) = self.pending.pop()?;
+            let pending = self.slots.get_mut(slot).and_then(Option::take);
+            self.free.push(slot);
+            if let Some(frame) = pending.and_then(|p| self.encode(p)) {
                 return Some(frame);
             }
         }

@@ -1,0 +1,384 @@
+//! Fleet statistics and early warning: fault counts per lift, maintenance unit, manufacturer
+//! and month; fault rates per lift-year; the high-fault-rate flag that feeds risk assessment
+//! (Hangzhou Reg. Art. 32(4)); and trend warnings — CUSUM over daily fault counts and an EWMA of
+//! door-cycle times (door health).
+
+use std::collections::BTreeMap;
+
+use liftspec_model::time::Timestamp;
+
+use crate::detection::{DetectedKind, Severity};
+
+/// The high-fault-rate rule: at least `min_faults` counted faults in one calendar month.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HighFaultRatePolicy {
+    /// Faults in a month that make a high fault rate: 3 (liftspec's documented default).
+    pub min_faults: u32,
+    /// The clause it serves.
+    pub source: String,
+}
+
+impl Default for HighFaultRatePolicy {
+    fn default() -> Self {
+        Self {
+            min_faults: 3,
+            source: "Hangzhou Reg. Art. 32(4) (high fault rate affecting use); threshold: liftspec default ≥ 3 per month".into(),
+        }
+    }
+}
+
+/// Whether a detection counts as a fault for the statistics: equipment faults, not
+/// communication, clock, false alarms or paperwork.
+pub fn counts_as_fault(kind: DetectedKind) -> bool {
+    !matches!(
+        kind,
+        DetectedKind::CommunicationLoss
+            | DetectedKind::ClockDrift
+            | DetectedKind::ProbableFalseAlarm
+            | DetectedKind::UncorroboratedMaintenance
+            | DetectedKind::DoorHeldOpen
+    )
+}
+
+/// A calendar month (UTC+8), e.g. 2026-11.
+pub type Month = (i32, u32);
+
+/// The month of a time, in China Standard Time.
+pub fn month_of(t: Timestamp) -> Month {
+    use chrono::Datelike;
+    t.local_date().map_or((1970, 1), |d| (d.year(), d.month()))
+}
+
+/// Where a lift belongs, for grouping.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiftGroup {
+    /// Maintenance unit (index or key chosen by the platform).
+    pub maintenance_unit: u32,
+    /// Manufacturer.
+    pub manufacturer: u32,
+    /// Model.
+    pub model: String,
+}
+
+/// A high-fault-rate flag with its evidence.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HighFaultRate {
+    /// The lift.
+    pub lift: u32,
+    /// The month.
+    pub month: Month,
+    /// Faults counted.
+    pub faults: u32,
+    /// Kinds seen that month.
+    pub kinds: Vec<DetectedKind>,
+    /// The rule's clause and threshold.
+    pub source: String,
+}
+
+/// Fault counts of a fleet.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultTally {
+    by_lift_month: BTreeMap<(u32, Month), Vec<DetectedKind>>,
+    groups: BTreeMap<u32, LiftGroup>,
+}
+
+impl FaultTally {
+    /// An empty tally.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares which unit, manufacturer and model a lift belongs to.
+    pub fn set_group(&mut self, lift: u32, group: LiftGroup) {
+        self.groups.insert(lift, group);
+    }
+
+    /// Counts a raised detection (others are ignored).
+    pub fn record(&mut self, lift: u32, kind: DetectedKind, at: Timestamp) {
+        if counts_as_fault(kind) {
+            self.by_lift_month
+                .entry((lift, month_of(at)))
+                .or_default()
+                .push(kind);
+        }
+    }
+
+    /// Faults of `lift` in `month`.
+    pub fn count(&self, lift: u32, month: Month) -> u32 {
+        self.by_lift_month
+            .get(&(lift, month))
+            .map_or(0, |k| k.len() as u32)
+    }
+
+    /// Every lift-month at or above the policy, with its evidence.
+    pub fn high_fault_rates(&self, policy: &HighFaultRatePolicy) -> Vec<HighFaultRate> {
+        self.by_lift_month
+            .iter()
+            .filter(|(_, kinds)| kinds.len() as u32 >= policy.min_faults)
+            .map(|((lift, month), kinds)| HighFaultRate {
+                lift: *lift,
+                month: *month,
+                faults: kinds.len() as u32,
+                kinds: kinds.clone(),
+                source: policy.source.clone(),
+            })
+            .collect()
+    }
+
+    /// Faults per lift-year for each maintenance unit, given how many lifts it maintains and
+    /// over how many days the tally ran.
+    pub fn rate_per_unit(
+        &self,
+        lifts_per_unit: &BTreeMap<u32, u32>,
+        days: f64,
+    ) -> BTreeMap<u32, f64> {
+        self.rate_by(|g| g.maintenance_unit, lifts_per_unit, days)
+    }
+
+    /// Faults per lift-year for each manufacturer.
+    pub fn rate_per_manufacturer(
+        &self,
+        lifts_per_manufacturer: &BTreeMap<u32, u32>,
+        days: f64,
+    ) -> BTreeMap<u32, f64> {
+        self.rate_by(|g| g.manufacturer, lifts_per_manufacturer, days)
+    }
+
+    fn rate_by(
+        &self,
+        key: impl Fn(&LiftGroup) -> u32,
+        lifts: &BTreeMap<u32, u32>,
+        days: f64,
+    ) -> BTreeMap<u32, f64> {
+        let mut faults: BTreeMap<u32, u64> = BTreeMap::new();
+        for ((lift, _), kinds) in &self.by_lift_month {
+            if let Some(g) = self.groups.get(lift) {
+                *faults.entry(key(g)).or_default() += kinds.len() as u64;
+            }
+        }
+        lifts
+            .iter()
+            .map(|(k, n)| {
+                let lift_years = f64::from(*n) * days / 365.0;
+                let f = faults.get(k).copied().unwrap_or(0) as f64;
+                (
+                    *k,
+                    if lift_years > 0.0 {
+                        f / lift_years
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// A trend warning: which lift, what trend, and the evidence.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendWarning {
+    /// The lift.
+    pub lift: u32,
+    /// What is trending.
+    pub trend: String,
+    /// When it crossed.
+    pub at: Timestamp,
+    /// The statistic and its baseline.
+    pub value: f64,
+    /// The baseline it is compared with.
+    pub baseline: f64,
+    /// Severity.
+    pub severity: Severity,
+    /// The rule.
+    pub source: String,
+}
+
+/// A one-sided CUSUM over daily counts: warns when counts run persistently above the expected
+/// mean (Page 1954; `k` is the slack, `h` the decision interval).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cusum {
+    /// Expected daily count.
+    pub mean: f64,
+    /// Slack per day (half the shift to detect): 0.5.
+    pub k: f64,
+    /// Decision interval: 4.
+    pub h: f64,
+    /// Current statistic.
+    pub s: f64,
+}
+
+impl Cusum {
+    /// A CUSUM expecting `mean` per day, with liftspec's defaults k = 0.5, h = 4.
+    pub fn new(mean: f64) -> Self {
+        Self {
+            mean,
+            k: 0.5,
+            h: 4.0,
+            s: 0.0,
+        }
+    }
+
+    /// Adds one day's count; true when the statistic crosses the decision interval (then
+    /// resets).
+    pub fn add(&mut self, count: f64) -> bool {
+        self.s = (self.s + count - self.mean - self.k).max(0.0);
+        if self.s > self.h {
+            self.s = 0.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Door health: an EWMA of door-cycle time (opening + closing) against the baseline of the
+/// first cycles seen; warns when it degrades by `ratio` (liftspec default 1.25).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoorHealth {
+    baseline: f64,
+    samples: u32,
+    ewma: f64,
+    warned: bool,
+    /// Smoothing: 0.05.
+    pub alpha: f64,
+    /// Degradation ratio that warns: 1.25.
+    pub ratio: f64,
+    /// Cycles that form the baseline: 50.
+    pub baseline_cycles: u32,
+}
+
+impl Default for DoorHealth {
+    fn default() -> Self {
+        Self {
+            baseline: 0.0,
+            samples: 0,
+            ewma: 0.0,
+            warned: false,
+            alpha: 0.05,
+            ratio: 1.25,
+            baseline_cycles: 50,
+        }
+    }
+}
+
+impl DoorHealth {
+    /// Adds a cycle's opening + closing time (ms); returns a warning the first time the EWMA
+    /// exceeds the baseline by the ratio.
+    pub fn add(&mut self, lift: u32, at: Timestamp, cycle_ms: f64) -> Option<TrendWarning> {
+        self.samples += 1;
+        if self.samples <= self.baseline_cycles {
+            self.baseline += (cycle_ms - self.baseline) / f64::from(self.samples);
+            self.ewma = self.baseline;
+            return None;
+        }
+        self.ewma += self.alpha * (cycle_ms - self.ewma);
+        if !self.warned && self.ewma > self.baseline * self.ratio {
+            self.warned = true;
+            return Some(TrendWarning {
+                lift,
+                trend: "door cycle time (opening + closing) rising".into(),
+                at,
+                value: self.ewma,
+                baseline: self.baseline,
+                severity: Severity::Warning,
+                source:
+                    "door health: EWMA (α 0.05) over 1.25 × the first 50 cycles; liftspec default"
+                        .into(),
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(day: i64) -> Timestamp {
+        // 2026-11-01 00:00 +08:00 plus days.
+        Timestamp::from_millis(1_793_462_400_000 + day * 86_400_000)
+    }
+
+    #[test]
+    fn three_faults_in_a_month_flag_a_high_fault_rate_two_do_not() {
+        let mut tally = FaultTally::new();
+        tally.record(1, DetectedKind::DoorClosingFault, t(1));
+        tally.record(1, DetectedKind::Overspeed, t(10));
+        tally.record(2, DetectedKind::DoorClosingFault, t(1));
+        tally.record(2, DetectedKind::DoorClosingFault, t(2));
+        tally.record(2, DetectedKind::ProbableFalseAlarm, t(3)); // not a fault
+        assert!(tally
+            .high_fault_rates(&HighFaultRatePolicy::default())
+            .is_empty());
+        tally.record(1, DetectedKind::TrappedAtLanding, t(20));
+        let flags = tally.high_fault_rates(&HighFaultRatePolicy::default());
+        assert_eq!(flags.len(), 1);
+        assert_eq!(
+            (flags[0].lift, flags[0].month, flags[0].faults),
+            (1, (2026, 11), 3)
+        );
+        assert!(flags[0].source.contains("Art. 32"));
+        // The next month starts afresh.
+        tally.record(1, DetectedKind::Overspeed, t(31));
+        assert_eq!(tally.count(1, (2026, 12)), 1);
+    }
+
+    #[test]
+    fn rates_are_per_lift_year_by_unit_and_manufacturer() {
+        let mut tally = FaultTally::new();
+        for lift in 0..4 {
+            tally.set_group(
+                lift,
+                LiftGroup {
+                    maintenance_unit: lift % 2,
+                    manufacturer: 7,
+                    model: "X".into(),
+                },
+            );
+        }
+        for _ in 0..6 {
+            tally.record(0, DetectedKind::DoorClosingFault, t(1));
+        }
+        let units = BTreeMap::from([(0, 2), (1, 2)]);
+        let rates = tally.rate_per_unit(&units, 365.0);
+        assert_eq!(rates[&0], 3.0);
+        assert_eq!(rates[&1], 0.0);
+        assert_eq!(
+            tally.rate_per_manufacturer(&BTreeMap::from([(7, 4)]), 365.0)[&7],
+            1.5
+        );
+    }
+
+    #[test]
+    fn cusum_ignores_noise_and_catches_a_shift() {
+        let mut c = Cusum::new(0.2);
+        let noise = [0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+        assert!(!noise.iter().any(|x| c.add(*x)));
+        let shifted = [2.0, 2.0, 3.0, 2.0];
+        assert!(shifted.iter().any(|x| c.add(*x)));
+    }
+
+    #[test]
+    fn door_health_warns_once_when_cycles_slow_down() {
+        let mut d = DoorHealth::default();
+        for i in 0..50 {
+            assert!(d.add(1, t(0), 5400.0 + f64::from(i % 3) * 10.0).is_none());
+        }
+        for _ in 0..30 {
+            assert!(
+                d.add(1, t(1), 5500.0).is_none(),
+                "a small drift is not degradation"
+            );
+        }
+        let warnings: Vec<_> = (0..200).filter_map(|_| d.add(1, t(2), 7500.0)).collect();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].value > warnings[0].baseline * 1.25);
+    }
+}

@@ -1,0 +1,103 @@
+//! Maintenance authenticity: does the telemetry corroborate a claimed maintenance session?
+//! A real session puts the lift in inspection mode (no normal passenger service) for most of the
+//! claimed time; sessions are at most 15 days apart (TSG T5002-2017; State Council Special
+//! Equipment Regulation Art. 31; the on-demand pilots relax it, so the interval is data).
+
+use liftspec_model::record::MAINTENANCE_INTERVAL_DAYS;
+
+/// Share of the claimed session that inspection mode must cover to corroborate it, percent.
+pub const CORROBORATION_PERCENT: i64 = 50;
+
+/// The verdict on one session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum VerdictKind {
+    /// Inspection-mode time covers the claimed session.
+    Corroborated,
+    /// No (or too little) inspection-mode time behind the claim.
+    NotCorroborated,
+    /// Corroborated, but more than the interval after the previous session.
+    Overdue,
+}
+
+/// A verdict with its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// The verdict.
+    pub kind: VerdictKind,
+    /// How much of the claimed session inspection mode covered, percent.
+    pub overlap_percent: i64,
+    /// Days since the previous session, if known.
+    pub days_since_previous: Option<i64>,
+}
+
+/// The verdict for a session claimed from `start` to `end` (ms), given inspection-mode
+/// intervals seen in the telemetry and the end of the previous session (`i64::MIN` if none).
+pub fn verdict(start: i64, end: i64, inspections: &[(i64, i64)], previous_end: i64) -> Verdict {
+    let claimed = (end - start).max(1);
+    let covered: i64 = inspections
+        .iter()
+        .filter(|(a, b)| *a != i64::MIN && b > a)
+        .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0))
+        .sum();
+    let overlap_percent = (covered * 100 / claimed).min(100);
+    let days_since_previous =
+        (previous_end != i64::MIN).then(|| (start - previous_end) / 86_400_000);
+    let kind = if overlap_percent < CORROBORATION_PERCENT {
+        VerdictKind::NotCorroborated
+    } else if days_since_previous.is_some_and(|d| d > i64::from(MAINTENANCE_INTERVAL_DAYS)) {
+        VerdictKind::Overdue
+    } else {
+        VerdictKind::Corroborated
+    };
+    Verdict {
+        kind,
+        overlap_percent,
+        days_since_previous,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+
+    #[test]
+    fn inspection_time_corroborates_and_its_absence_does_not() {
+        let v = verdict(0, 60 * MIN, &[(-MIN, 61 * MIN)], i64::MIN);
+        assert_eq!(
+            (v.kind, v.overlap_percent),
+            (VerdictKind::Corroborated, 100)
+        );
+        let v = verdict(0, 60 * MIN, &[], i64::MIN);
+        assert_eq!(
+            (v.kind, v.overlap_percent),
+            (VerdictKind::NotCorroborated, 0)
+        );
+        // Exactly half is enough; just under is not.
+        assert_eq!(
+            verdict(0, 60 * MIN, &[(0, 30 * MIN)], i64::MIN).kind,
+            VerdictKind::Corroborated
+        );
+        assert_eq!(
+            verdict(0, 60 * MIN, &[(0, 29 * MIN)], i64::MIN).kind,
+            VerdictKind::NotCorroborated
+        );
+    }
+
+    #[test]
+    fn a_session_more_than_15_days_after_the_last_is_overdue() {
+        let day = 86_400_000;
+        let inspected = [(0, 60 * MIN)];
+        assert_eq!(
+            verdict(0, 60 * MIN, &inspected, -15 * day).kind,
+            VerdictKind::Corroborated
+        );
+        assert_eq!(
+            verdict(0, 60 * MIN, &inspected, -16 * day).kind,
+            VerdictKind::Overdue
+        );
+    }
+}

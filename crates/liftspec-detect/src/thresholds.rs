@@ -1,0 +1,179 @@
+//! Detection thresholds as data: every number has a documented default and names its source,
+//! which each detection repeats in its explanation. A city changes the values, not the code.
+
+/// Where a threshold comes from.
+pub type Source = &'static str;
+
+/// EN 81-20:2014 5.6.2.2.1.1 a): the overspeed governor trips at no less than 115 % of rated
+/// speed, so a car above that is in overspeed.
+pub const SOURCE_OVERSPEED: Source =
+    "EN 81-20 5.6.2.2.1.1 a) (governor tripping ≥ 115 % of rated speed)";
+/// EN 81-20:2014 5.6.7: unintended car movement away from a landing with the door open.
+pub const SOURCE_UCM: Source = "EN 81-20 5.6.7 (unintended car movement); GB/T 24476 code 05";
+/// EN 81-20:2014 5.9.2.7: the motor run-time limiter trips at the smaller of 45 s and the time
+/// to travel the whole travel plus 10 s (minimum 20 s).
+pub const SOURCE_RUN_TIME: Source =
+    "EN 81-20 5.9.2.7 (run-time limiter: min(45 s, full travel + 10 s), at least 20 s)";
+/// GB/T 24476 fault code 04: car stopped outside the unlocking zone.
+pub const SOURCE_DOOR_ZONE: Source = "GB/T 24476 code 04 (car stopped outside the unlocking zone)";
+/// GB/T 24476 code 08: a fault that prevents a restart; here, a run that ends out of service.
+pub const SOURCE_EMERGENCY_STOP: Source =
+    "GB/T 24476 code 08 (fault preventing restart): a run ending out of service";
+/// GB/T 24476 regional codes 09/10: overtravel at the top or bottom (final limit switch).
+pub const SOURCE_OVERTRAVEL: Source =
+    "GB/T 24476 codes 09/10 (overtravel top/bottom, final limit switch)";
+/// Trapped passengers (code 11) have no national time threshold: liftspec's default.
+pub const SOURCE_TRAPPED: Source =
+    "GB/T 24476 code 11 (trapped passengers); time threshold: liftspec default";
+/// Door faults (codes 02/03); counts and times are liftspec's defaults.
+pub const SOURCE_DOOR: Source =
+    "GB/T 24476 codes 02/03 (door closing/opening fault); thresholds: liftspec default";
+/// Mains power (GB/T 24476 status field and event 41).
+pub const SOURCE_POWER: Source = "GB/T 24476 status 'mains power' and event 41";
+/// Communication loss: liftspec's default of two missed heartbeats plus a minute.
+pub const SOURCE_SILENCE: Source =
+    "Hangzhou Reg. Art. 15 (real-time transmission); threshold: liftspec default";
+/// EN 81-28:2022 alarm filtering.
+pub const SOURCE_ALARM_FILTER: Source =
+    "EN 81-28 4.1 (alarm filtering: car at a landing with the door open, or running normally)";
+/// Floor position: a position that jumps further than the car could travel.
+pub const SOURCE_POSITION: Source =
+    "GB/T 24476 code 07 (floor position lost); kinematic check: liftspec default";
+/// Maintenance data must be true (implementation opinions item 7); records unchangeable once
+/// saved and at least every 15 days (TSG T5002-2017; State Council Special Equipment Reg. Art. 31).
+pub const SOURCE_MAINTENANCE: Source =
+    "Opinions item 7, TSG T5002-2017 (true maintenance data, at most 15 days apart)";
+/// The controller's own report.
+pub const SOURCE_CONTROLLER: Source = "controller report (GB/T 24476 clause 11 event)";
+
+/// The detector's thresholds. `Default` is liftspec's Hangzhou default.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Thresholds {
+    /// Overspeed above this share of rated speed ([`SOURCE_OVERSPEED`]): 1.15.
+    pub overspeed_ratio: f64,
+    /// Trapped: car stopped with people inside and doors closed for this long, ms
+    /// ([`SOURCE_TRAPPED`]): 30,000.
+    pub trapped_after_ms: i64,
+    /// Run-time limit ceiling, ms ([`SOURCE_RUN_TIME`]): 45,000.
+    pub run_time_max_ms: i64,
+    /// Run-time limit margin over full-travel time, ms ([`SOURCE_RUN_TIME`]): 10,000.
+    pub run_time_margin_ms: i64,
+    /// Run-time limit floor, ms ([`SOURCE_RUN_TIME`]): 20,000.
+    pub run_time_min_ms: i64,
+    /// Reopens in one door cycle that make a closing fault ([`SOURCE_DOOR`]): 5.
+    pub door_reopens: u8,
+    /// A stopped, empty car in the zone, doors shut, out of service this long is a door opening
+    /// fault, ms ([`SOURCE_DOOR`]): 5,000.
+    pub door_opening_after_ms: i64,
+    /// Door held open this long in normal service, ms ([`SOURCE_DOOR`]): 120,000.
+    pub door_held_open_ms: i64,
+    /// Position slack beyond a terminal landing before it counts as overtravel, mm
+    /// ([`SOURCE_OVERTRAVEL`]): 150.
+    pub overtravel_mm: i32,
+    /// Kinematic slack for position jumps, mm ([`SOURCE_POSITION`]): 400.
+    pub position_slack_mm: f64,
+    /// Silence longer than this is a communication loss, ms ([`SOURCE_SILENCE`]): 660,000
+    /// (two 5-minute heartbeats plus a minute).
+    pub silence_ms: i64,
+    /// A device clock further off than this is drifting, ms: 60,000.
+    pub clock_drift_ms: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            overspeed_ratio: 1.15,
+            trapped_after_ms: 30_000,
+            run_time_max_ms: 45_000,
+            run_time_margin_ms: 10_000,
+            run_time_min_ms: 20_000,
+            door_reopens: 5,
+            door_opening_after_ms: 5_000,
+            door_held_open_ms: 120_000,
+            overtravel_mm: 150,
+            position_slack_mm: 400.0,
+            silence_ms: 660_000,
+            clock_drift_ms: 60_000,
+        }
+    }
+}
+
+/// Why thresholds are unusable.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {value} is outside {allowed}")]
+pub struct ThresholdError {
+    /// The threshold.
+    pub field: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// What is allowed.
+    pub allowed: &'static str,
+}
+
+impl ThresholdError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        "detect.threshold"
+    }
+}
+
+impl Thresholds {
+    /// Checks every value.
+    pub fn validate(&self) -> Result<(), ThresholdError> {
+        let checks: [(&'static str, f64, bool, &'static str); 7] = [
+            (
+                "overspeedRatio",
+                self.overspeed_ratio,
+                (1.0..=2.0).contains(&self.overspeed_ratio),
+                "[1, 2]",
+            ),
+            (
+                "trappedAfterMs",
+                self.trapped_after_ms as f64,
+                self.trapped_after_ms > 0,
+                "> 0",
+            ),
+            (
+                "runTimeMaxMs",
+                self.run_time_max_ms as f64,
+                self.run_time_max_ms >= self.run_time_min_ms,
+                "≥ runTimeMinMs",
+            ),
+            (
+                "doorReopens",
+                f64::from(self.door_reopens),
+                self.door_reopens >= 1,
+                "≥ 1",
+            ),
+            (
+                "doorHeldOpenMs",
+                self.door_held_open_ms as f64,
+                self.door_held_open_ms > 0,
+                "> 0",
+            ),
+            (
+                "positionSlackMm",
+                self.position_slack_mm,
+                self.position_slack_mm >= 0.0,
+                "≥ 0",
+            ),
+            (
+                "silenceMs",
+                self.silence_ms as f64,
+                self.silence_ms > 0,
+                "> 0",
+            ),
+        ];
+        for (field, value, ok, allowed) in checks {
+            if !ok {
+                return Err(ThresholdError {
+                    field,
+                    value,
+                    allowed,
+                });
+            }
+        }
+        Ok(())
+    }
+}

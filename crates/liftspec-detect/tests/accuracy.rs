@@ -1,0 +1,43 @@
+//! The detectors against the simulator's ground truth on the documented scenario (see
+//! `common/accuracy.rs` and the README's table): a drop in recall or precision below the
+//! published figures, by more than a small margin, fails.
+
+mod common;
+
+use common::accuracy;
+use liftspec_sim::fault::FaultKind;
+
+/// Published figures (README): every kind at or above these, minus the margin.
+const RECALL_FLOOR: f64 = 0.99;
+const PRECISION_FLOOR: f64 = 0.99;
+const MARGIN: f64 = 0.02;
+
+#[test]
+fn every_fault_kind_is_found_with_published_precision_and_recall() {
+    let score = accuracy::run(accuracy::scenario());
+    assert!(score.frames > 1_000_000, "{} frames", score.frames);
+    for kind in FaultKind::ALL {
+        let (injected, _, _, _) = score.truths.get(&kind).cloned().unwrap_or_default();
+        assert!(
+            injected >= 3,
+            "{kind:?}: only {injected} injected; the scenario must show every kind"
+        );
+        assert!(
+            score.recall(kind) >= RECALL_FLOOR - MARGIN,
+            "{kind:?}: recall {:.3}\n{}",
+            score.recall(kind),
+            accuracy::table(&score)
+        );
+    }
+    for (kind, (n, ok)) in &score.detections {
+        let precision = f64::from(*ok) / f64::from(*n);
+        assert!(
+            precision >= PRECISION_FLOOR - MARGIN,
+            "{kind:?}: precision {precision:.3} ({ok}/{n})\n{}",
+            accuracy::table(&score)
+        );
+    }
+    // Telemetry alone finds a trapped passenger within the threshold plus one status period.
+    let trapped = score.median_latency_s(FaultKind::TrappedAtLanding, true);
+    assert!(trapped.is_some_and(|l| l <= 36.0), "{trapped:?}");
+}

@@ -1,0 +1,281 @@
+//! Scoring the detectors against the simulator's ground truth, shared by the accuracy test and
+//! the `accuracy` example that prints the README table.
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+
+use liftspec_detect::detection::{DetectedKind, Detection};
+use liftspec_detect::lift::{LiftDetector, LiftProfile};
+use liftspec_detect::thresholds::Thresholds;
+use liftspec_model::time::Timestamp;
+use liftspec_protocol::wire;
+use liftspec_sim::config::SimConfig;
+use liftspec_sim::fault::{FaultKind, GroundTruth};
+use liftspec_sim::stream::Simulation;
+
+/// The documented scenario: 500 lifts, six hours from 07:00 on a weekday, faults 800 times
+/// the default rates so that every kind occurs, the controller reporting 70 % of faults itself.
+pub fn scenario() -> SimConfig {
+    let d = SimConfig::default();
+    SimConfig {
+        seed: 2026,
+        lifts: 500,
+        duration_s: 6 * 3600,
+        faults: d.faults.scaled(800.0),
+        ..d
+    }
+}
+
+/// The detections that correctly report a truth kind: its own kind first, then what the same
+/// event also shows (an emergency stop leaves the car outside the door zone, and passengers in
+/// it are trapped).
+pub fn compatible(kind: FaultKind) -> &'static [DetectedKind] {
+    use DetectedKind as D;
+    const STOP: [D; 4] = [
+        D::StoppedOutsideDoorZone,
+        D::TrappedBetweenFloors,
+        D::TrappedAtLanding,
+        D::EmergencyStop,
+    ];
+    match kind {
+        FaultKind::TrappedAtLanding => &[D::TrappedAtLanding],
+        FaultKind::TrappedBetweenFloors => &[
+            D::TrappedBetweenFloors,
+            D::StoppedOutsideDoorZone,
+            D::EmergencyStop,
+        ],
+        FaultKind::StopOutsideDoorZone => &[D::StoppedOutsideDoorZone, D::EmergencyStop],
+        // Creeping off the top or bottom landing also overtravels.
+        FaultKind::MovingWithDoorOpen => &[
+            D::MovingWithDoorOpen,
+            D::StoppedOutsideDoorZone,
+            D::OvertravelTop,
+            D::OvertravelBottom,
+        ],
+        FaultKind::DoorOpenWhileRunning => {
+            &[D::DoorOpenWhileRunning, STOP[0], STOP[1], STOP[2], STOP[3]]
+        }
+        FaultKind::Overspeed => &[
+            D::Overspeed,
+            D::SafetyCircuitOpen,
+            STOP[0],
+            STOP[1],
+            STOP[2],
+            STOP[3],
+        ],
+        FaultKind::OvertravelTop => &[D::OvertravelTop, STOP[0], STOP[1], STOP[2], STOP[3]],
+        FaultKind::OvertravelBottom => &[D::OvertravelBottom, STOP[0], STOP[1], STOP[2], STOP[3]],
+        FaultKind::DoorClosingFault => &[D::DoorClosingFault],
+        FaultKind::DoorOpeningFault => &[D::DoorOpeningFault],
+        FaultKind::FloorPositionLost => &[D::FloorPositionLost],
+        FaultKind::SafetyCircuitOpen => &[D::SafetyCircuitOpen, STOP[0], STOP[1], STOP[2], STOP[3]],
+        FaultKind::RunTimeLimiter => &[D::RunTimeout, STOP[0], STOP[1], STOP[2], STOP[3]],
+        FaultKind::PowerFailure => &[D::PowerFailure],
+        FaultKind::TerminalSilence => &[D::CommunicationLoss],
+        FaultKind::FalseAlarm => &[D::ProbableFalseAlarm],
+        FaultKind::FakeMaintenance => &[D::UncorroboratedMaintenance],
+    }
+}
+
+/// Per-kind results.
+#[derive(Debug, Default, Clone)]
+pub struct Score {
+    /// Per truth kind: injected, detected, latencies (ms), latencies of faults the controller
+    /// did not report (found from telemetry alone).
+    pub truths: BTreeMap<FaultKind, (u32, u32, Vec<i64>, Vec<i64>)>,
+    pub detections: BTreeMap<DetectedKind, (u32, u32)>,
+    pub frames: u64,
+    pub unscored: BTreeMap<DetectedKind, u32>,
+    /// Detections no truth explains: (lift, detection).
+    pub unmatched: Vec<(u32, Detection)>,
+}
+
+impl Score {
+    pub fn recall(&self, kind: FaultKind) -> f64 {
+        self.truths.get(&kind).map_or(1.0, |(n, hit, _, _)| {
+            f64::from(*hit) / f64::from((*n).max(1))
+        })
+    }
+    pub fn precision(&self, kind: DetectedKind) -> f64 {
+        self.detections
+            .get(&kind)
+            .map_or(1.0, |(n, ok)| f64::from(*ok) / f64::from((*n).max(1)))
+    }
+    pub fn median_latency_s(&self, kind: FaultKind, telemetry_only: bool) -> Option<f64> {
+        let t = self.truths.get(&kind)?;
+        let mut l = if telemetry_only {
+            t.3.clone()
+        } else {
+            t.2.clone()
+        };
+        if l.is_empty() {
+            return None;
+        }
+        l.sort_unstable();
+        Some(l[l.len() / 2] as f64 / 1000.0)
+    }
+}
+
+/// Runs `config` through the detectors (decode, detect, a tick every 5 s) and scores them.
+pub fn run(config: SimConfig) -> Score {
+    let thresholds = Thresholds::default();
+    let mut sim = Simulation::new(config.clone()).expect("a valid scenario");
+    let city = sim.city().clone();
+    let mut detectors: Vec<LiftDetector> = (0..city.lifts.len())
+        .map(|i| {
+            LiftDetector::new(LiftProfile::from_equipment(
+                &city.equipment(i).expect("lift"),
+            ))
+        })
+        .collect();
+    let mut found: Vec<(u32, Detection)> = Vec::new();
+    let mut out = Vec::new();
+    let end = config.start.millis() + config.duration_s as i64 * 1000;
+    let mut next_tick = config.start.millis();
+    let mut frames = 0;
+    let tick_until = |until: i64,
+                      detectors: &mut Vec<LiftDetector>,
+                      found: &mut Vec<(u32, Detection)>,
+                      next_tick: &mut i64| {
+        while *next_tick <= until {
+            for (i, d) in detectors.iter_mut().enumerate() {
+                let mut o = Vec::new();
+                d.on_tick(Timestamp::from_millis(*next_tick), &thresholds, &mut o);
+                found.extend(o.into_iter().map(|x| (i as u32, x)));
+            }
+            *next_tick += 5000;
+        }
+    };
+    for frame in sim.by_ref() {
+        frames += 1;
+        tick_until(
+            frame.at.millis(),
+            &mut detectors,
+            &mut found,
+            &mut next_tick,
+        );
+        let envelope = wire::decode(&frame.bytes)
+            .expect("simulated frames decode")
+            .envelope;
+        detectors[frame.lift as usize].on_envelope(&envelope, frame.at, &thresholds, &mut out);
+        found.extend(out.drain(..).map(|d| (frame.lift, d)));
+    }
+    tick_until(end, &mut detectors, &mut found, &mut next_tick);
+    let truth = sim.take_ground_truth();
+    let s = score(&truth, &found, end, frames);
+    if std::env::var_os("LIFTSPEC_DEBUG").is_some() {
+        for (lift, d) in &s.unmatched {
+            let near: Vec<_> = truth
+                .iter()
+                .filter(|t| t.lift == *lift)
+                .map(|t| {
+                    format!(
+                        "{:?}@{}..{:?}",
+                        t.kind,
+                        t.start.millis(),
+                        t.end.map(|e| e.millis())
+                    )
+                })
+                .collect();
+            eprintln!(
+                "unmatched lift {lift} {:?} detected {} at {} {:?} near {near:?}",
+                d.kind,
+                d.detected_at.millis(),
+                d.at.millis(),
+                d.evidence
+            );
+        }
+    }
+    s
+}
+
+fn window(t: &GroundTruth, end: i64) -> (i64, i64) {
+    (
+        t.start.millis() - 1000,
+        t.end.map_or(end, |e| e.millis()) + 180_000,
+    )
+}
+
+pub fn score(truth: &[GroundTruth], found: &[(u32, Detection)], end: i64, frames: u64) -> Score {
+    let mut s = Score {
+        frames,
+        ..Score::default()
+    };
+    let raised: Vec<&(u32, Detection)> = found.iter().filter(|(_, d)| d.raised).collect();
+    for t in truth {
+        let (lo, hi) = window(t, end);
+        let kinds = compatible(t.kind);
+        let hits: Vec<&Detection> = raised
+            .iter()
+            .filter(|(l, d)| *l == t.lift && kinds.contains(&d.kind))
+            .map(|(_, d)| d)
+            .filter(|d| (lo..=hi).contains(&d.detected_at.millis()))
+            .collect();
+        // A fault that starts in the last 15 minutes may not be detectable before the run ends
+        // (a silence needs 11 minutes to be one): censored, not counted.
+        if t.start.millis() > end - 15 * 60_000 {
+            continue;
+        }
+        if hits.is_empty() && std::env::var_os("LIFTSPEC_DEBUG").is_some() {
+            eprintln!(
+                "missed {:?} lift {} at {}",
+                t.kind,
+                t.lift,
+                t.start.millis()
+            );
+        }
+        let entry = s.truths.entry(t.kind).or_default();
+        entry.0 += 1;
+        if !hits.is_empty() {
+            entry.1 += 1;
+            let first = hits
+                .iter()
+                .map(|d| d.detected_at.millis())
+                .min()
+                .unwrap_or(lo);
+            let latency = (first - t.start.millis()).max(0);
+            entry.2.push(latency);
+            if !t.reported_by_controller {
+                entry.3.push(latency);
+            }
+        }
+    }
+    for (lift, d) in &raised {
+        if d.kind == DetectedKind::ClockDrift || d.kind == DetectedKind::ControllerFault {
+            *s.unscored.entry(d.kind).or_default() += 1;
+            continue;
+        }
+        let ok = truth.iter().any(|t| {
+            let (lo, hi) = window(t, end);
+            t.lift == *lift
+                && compatible(t.kind).contains(&d.kind)
+                && (lo..=hi).contains(&d.detected_at.millis())
+        });
+        let entry = s.detections.entry(d.kind).or_default();
+        entry.0 += 1;
+        entry.1 += u32::from(ok);
+        if !ok {
+            s.unmatched.push((*lift, d.clone()));
+        }
+    }
+    s
+}
+
+/// The Markdown table of a score.
+pub fn table(s: &Score) -> String {
+    let mut out = String::from("| fault (ground truth) | injected | recall | median latency | … from telemetry alone | detected as (count) | precision |\n|---|---|---|---|---|---|---|\n");
+    let fmt = |l: Option<f64>| l.map_or("—".to_string(), |l| format!("{l:.1} s"));
+    for kind in FaultKind::ALL {
+        let (n, _, _, _) = s.truths.get(&kind).cloned().unwrap_or_default();
+        let primary = compatible(kind)[0];
+        let (dn, _) = s.detections.get(&primary).copied().unwrap_or_default();
+        out.push_str(&format!(
+            "| {kind:?} | {n} | {:.3} | {} | {} | {primary:?} ({dn}) | {:.3} |\n",
+            s.recall(kind),
+            fmt(s.median_latency_s(kind, false)),
+            fmt(s.median_latency_s(kind, true)),
+            s.precision(primary),
+        ));
+    }
+    out
+}
