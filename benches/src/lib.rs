@@ -19,6 +19,8 @@ use liftspec_protocol::validate::{validate, ValidationContext};
 use liftspec_protocol::wire::{self, DeviceId, Envelope};
 use prost::Message as _;
 
+pub mod naive;
+
 /// 2026-11-29T05:24:10Z, the samples' reference time.
 pub const T0: i64 = 1_795_929_850_000;
 
