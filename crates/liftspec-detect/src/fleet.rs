@@ -148,6 +148,35 @@ impl FaultTally {
         self.rate_by(|g| g.manufacturer, lifts_per_manufacturer, days)
     }
 
+    /// Faults per lift-year for each model (procurement compares models, opinions item 13).
+    pub fn rate_per_model(
+        &self,
+        lifts_per_model: &BTreeMap<String, u32>,
+        days: f64,
+    ) -> BTreeMap<String, f64> {
+        let mut faults: BTreeMap<&str, u64> = BTreeMap::new();
+        for ((lift, _), kinds) in &self.by_lift_month {
+            if let Some(g) = self.groups.get(lift) {
+                *faults.entry(g.model.as_str()).or_default() += kinds.len() as u64;
+            }
+        }
+        lifts_per_model
+            .iter()
+            .map(|(model, n)| {
+                let lift_years = f64::from(*n) * days / 365.0;
+                let f = faults.get(model.as_str()).copied().unwrap_or(0) as f64;
+                (
+                    model.clone(),
+                    if lift_years > 0.0 {
+                        f / lift_years
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .collect()
+    }
+
     fn rate_by(
         &self,
         key: impl Fn(&LiftGroup) -> u32,
@@ -234,6 +263,38 @@ impl Cusum {
         } else {
             false
         }
+    }
+}
+
+/// A lift's daily fault counts watched by a [`Cusum`]: warns, naming the lift and the evidence,
+/// when faults run persistently above the lift's expected rate.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultTrend {
+    /// The statistic.
+    pub cusum: Cusum,
+}
+
+impl FaultTrend {
+    /// A monitor expecting `faults_per_day` on this lift.
+    pub fn new(faults_per_day: f64) -> Self {
+        Self {
+            cusum: Cusum::new(faults_per_day),
+        }
+    }
+
+    /// Adds one day's fault count; a warning when the trend crosses.
+    pub fn add_day(&mut self, lift: u32, day: Timestamp, faults: u32) -> Option<TrendWarning> {
+        let before = self.cusum.s + f64::from(faults) - self.cusum.mean - self.cusum.k;
+        self.cusum.add(f64::from(faults)).then(|| TrendWarning {
+            lift,
+            trend: "daily fault count rising (CUSUM)".into(),
+            at: day,
+            value: before,
+            baseline: self.cusum.mean,
+            severity: Severity::Warning,
+            source: "CUSUM (Page 1954), k 0.5, h 4 over daily faults; liftspec default".into(),
+        })
     }
 }
 
@@ -363,6 +424,35 @@ mod tests {
         assert!(!noise.iter().any(|x| c.add(*x)));
         let shifted = [2.0, 2.0, 3.0, 2.0];
         assert!(shifted.iter().any(|x| c.add(*x)));
+    }
+
+    #[test]
+    fn a_fault_trend_names_the_lift_when_faults_keep_coming() {
+        let mut trend = FaultTrend::new(0.1);
+        let warnings: Vec<_> = [0, 1, 0, 0, 2, 2, 3, 2]
+            .iter()
+            .enumerate()
+            .filter_map(|(d, n)| trend.add_day(42, t(d as i64), *n))
+            .collect();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].lift, 42);
+        assert!(warnings[0].value > 4.0);
+    }
+
+    #[test]
+    fn rates_per_model() {
+        let mut tally = FaultTally::new();
+        tally.set_group(
+            1,
+            LiftGroup {
+                maintenance_unit: 0,
+                manufacturer: 0,
+                model: "MRL-1000".into(),
+            },
+        );
+        tally.record(1, DetectedKind::Overspeed, t(0));
+        let rates = tally.rate_per_model(&BTreeMap::from([("MRL-1000".to_string(), 2)]), 182.5);
+        assert_eq!(rates["MRL-1000"], 1.0);
     }
 
     #[test]

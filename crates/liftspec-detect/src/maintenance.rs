@@ -3,7 +3,12 @@
 //! claimed time; sessions are at most 15 days apart (TSG T5002-2017; State Council Special
 //! Equipment Regulation Art. 31; the on-demand pilots relax it, so the interval is data).
 
-use liftspec_model::record::MAINTENANCE_INTERVAL_DAYS;
+use liftspec_model::catalogue::MaintenanceFamily;
+use liftspec_model::record::{MaintenanceRecord, MAINTENANCE_INTERVAL_DAYS};
+
+/// Fewest minutes a maintenance item plausibly takes on site (liftspec default): a half-monthly
+/// session of 31 items takes at least 25 minutes, a yearly one of 76 items an hour.
+pub const MIN_MINUTES_PER_ITEM: f64 = 0.8;
 
 /// Share of the claimed session that inspection mode must cover to corroborate it, percent.
 pub const CORROBORATION_PERCENT: i64 = 50;
@@ -18,6 +23,8 @@ pub enum VerdictKind {
     NotCorroborated,
     /// Corroborated, but more than the interval after the previous session.
     Overdue,
+    /// Shorter than its items could plausibly take.
+    TooShort,
 }
 
 /// A verdict with its evidence.
@@ -54,6 +61,34 @@ pub fn verdict(start: i64, end: i64, inspections: &[(i64, i64)], previous_end: i
     Verdict {
         kind,
         overlap_percent,
+        days_since_previous,
+    }
+}
+
+/// Checks a maintenance record on its own: every item of its tier done (TSG T5002 annex tables),
+/// a duration its items could take, and the interval since `previous_end` (`i64::MIN` if none).
+/// Telemetry corroboration is [`crate::lift::LiftDetector::maintenance_verdict`].
+pub fn check_record(
+    record: &MaintenanceRecord,
+    family: MaintenanceFamily,
+    previous_end: i64,
+) -> Verdict {
+    let minutes = record.duration_minutes() as f64;
+    let items = record.items_done.len().max(1) as f64;
+    let start = record.started_at.millis();
+    let days_since_previous =
+        (previous_end != i64::MIN).then(|| (start - previous_end) / 86_400_000);
+    let complete = record.check_items(family).is_complete();
+    let kind = if minutes < items * MIN_MINUTES_PER_ITEM || !complete {
+        VerdictKind::TooShort
+    } else if days_since_previous.is_some_and(|d| d > i64::from(MAINTENANCE_INTERVAL_DAYS)) {
+        VerdictKind::Overdue
+    } else {
+        VerdictKind::Corroborated
+    };
+    Verdict {
+        kind,
+        overlap_percent: 0,
         days_since_previous,
     }
 }

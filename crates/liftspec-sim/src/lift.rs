@@ -194,6 +194,7 @@ pub struct LiftSim {
     /// Next fire-return drill, and the end of the one in progress.
     next_drill: i64,
     drill_until: i64,
+    last_inspection_end: i64,
     silent_until: i64,
     booted_at: i64,
     mode: ServiceMode,
@@ -260,6 +261,7 @@ impl LiftSim {
             next_maintenance: start + rng.int(0, 15 * DAY_MS),
             next_drill: i64::MAX,
             drill_until: i64::MIN,
+            last_inspection_end: i64::MIN / 2,
             silent_until: i64::MIN,
             booted_at: start - rng.int(60_000, 30 * DAY_MS),
             mode: ServiceMode::Normal,
@@ -614,7 +616,12 @@ impl LiftSim {
                     self.begin_fault(city, config, out, now, kind);
                     self.silent_until = now + self.rng.int(15 * 60_000, 90 * 60_000);
                 }
-                FaultKind::FakeMaintenance => {
+                // A fake report claims time with no inspection behind it: not while a real
+                // visit is on, nor overlapping the last one.
+                FaultKind::FakeMaintenance
+                    if !matches!(self.phase, Phase::Inspection { .. })
+                        && now - self.last_inspection_end > 75 * 60_000 =>
+                {
                     self.pending_fault = None;
                     self.begin_fault(city, config, out, now, kind);
                     let claimed_start = now - self.rng.int(35 * 60_000, 70 * 60_000);
@@ -774,6 +781,7 @@ impl LiftSim {
                 trapped,
             } if now >= until => self.release(city, out, now, kind, trapped),
             Phase::Inspection { until, started } if now >= until => {
+                self.last_inspection_end = now;
                 self.mode = ServiceMode::Normal;
                 self.emit(out, now, self.status(city, false, 0.0));
                 self.event(
@@ -937,6 +945,13 @@ impl LiftSim {
                 b = (b + 1) % n;
             }
             (a, b)
+        };
+        // An overtravel fault is latent until a run to the terminal landing: the next passenger
+        // who wants to go there finds it.
+        let (from, to) = match self.pending_fault {
+            Some(FaultKind::OvertravelTop) if from < n - 1 => (from, n - 1),
+            Some(FaultKind::OvertravelBottom) if from > 0 => (from, 0),
+            _ => (from, to),
         };
         let peak = hourly(self.place, hour) > 0.7;
         let passengers = if peak {
@@ -1172,7 +1187,9 @@ impl LiftSim {
         }
         if t >= profile.duration_s() {
             self.running_ms += (profile.duration_s() * 1000.0) as u64;
-            self.position_mm = self.level(city, to);
+            // Levelling accuracy: within ±10 mm of the landing (GB/T 7588.1 5.12.1.1.4).
+            self.position_mm =
+                self.level(city, to) + self.rng.normalish(0.0, 2.5).clamp(-10.0, 10.0);
             self.landing = to;
             self.direction = Direction::None;
             self.emit(out, now, self.status(city, false, 0.0));

@@ -116,7 +116,13 @@ pub fn year_of_records(city: &City, year: i32, seed: u64) -> YearOfRecords {
             };
             let fake = r.chance(0.005 + 0.06 * (1.0 - q));
             let start_min = r.int(8 * 60 + 30, 16 * 60);
-            let minutes = if fake { r.int(8, 25) } else { r.int(35, 90) };
+            let items_done: Vec<_> = items(lift.kind.maintenance_family(), tier).collect();
+            // A real visit takes one to two and a half minutes per item; a fake one is quick.
+            let minutes = if fake {
+                r.int(8, 20)
+            } else {
+                (items_done.len() as f64 * r.range(1.0, 2.5)) as i64
+            };
             let crew = &unit.crews[r.index(unit.crews.len())];
             let record = fresh(&mut n, "MR");
             if fake {
@@ -132,7 +138,7 @@ pub fn year_of_records(city: &City, year: i32, seed: u64) -> YearOfRecords {
                 maintenance_unit: unit.organisation.credit_code.clone(),
                 technicians: crew.technicians.clone(),
                 tier,
-                items_done: items(lift.kind.maintenance_family(), tier).collect(),
+                items_done,
                 started_at: at(day, start_min),
                 ended_at: at(day, start_min + minutes),
                 confirmation: r.chance(0.9).then(|| UseUnitConfirmation {

@@ -131,12 +131,12 @@ fn cars_respect_rated_speed_and_floors_unless_a_fault_says_otherwise() {
             let floors = &city.building_of(f.lift as usize).unwrap().floors;
             assert!(floors.serves(s.floor) || lift.kind.is_escalator_family());
             if !s.moving && s.door_zone && s.front_door == DoorStatus::Opened {
-                // A car standing with its door open is level with a landing of its table.
+                // A car standing with its door open is level (±10 mm) with a landing of its table.
                 let pos = s.position_mm.unwrap();
                 assert!(floors
                     .landings()
                     .iter()
-                    .any(|l| (l.level_mm - pos).abs() <= 1));
+                    .any(|l| (l.level_mm - pos).abs() <= 10));
                 arrivals += 1;
             }
             assert!(!s.up_final_limit && !s.down_final_limit);
@@ -169,7 +169,7 @@ fn door_cycles_have_the_configured_timings() {
 
 #[test]
 fn every_fault_kind_is_injected_and_logged_with_its_signature() {
-    let (sim, frames, truth) = run(config(400, 6 * 3600, 400.0));
+    let (sim, frames, truth) = run(config(400, 6 * 3600, 1000.0));
     let kinds: BTreeSet<FaultKind> = truth.iter().map(|t| t.kind).collect();
     let missing: Vec<_> = FaultKind::ALL
         .iter()
@@ -216,12 +216,22 @@ fn every_fault_kind_is_injected_and_logged_with_its_signature() {
         .iter()
         .filter(|t| t.kind == FaultKind::FakeMaintenance)
     {
-        let window = t.start.millis() - 2 * 3_600_000;
-        assert!(!by_lift(t.lift).any(|(at, b)| at.millis() >= window
-            && at <= t.start
-            && matches!(b, Body::Status(s) if s.mode == ServiceMode::Inspection)));
-        assert!(by_lift(t.lift)
-            .any(|(at, b)| at == t.start && matches!(b, Body::MaintenanceSession(_))));
+        // The claimed session (device clock) against the lift's statuses (device clock too).
+        let claimed = frames
+            .iter()
+            .filter(|f| f.lift == t.lift && f.at == t.start)
+            .find_map(|f| match wire::decode(&f.bytes).unwrap().envelope.body {
+                Body::MaintenanceSession(m) => Some(m),
+                _ => None,
+            })
+            .expect("the fake report is sent");
+        let inspected = frames.iter().filter(|f| f.lift == t.lift).any(|f| {
+            let env = wire::decode(&f.bytes).unwrap().envelope;
+            env.sent_at >= claimed.started_at
+                && env.sent_at <= claimed.ended_at
+                && matches!(env.body, Body::Status(s) if s.mode == ServiceMode::Inspection)
+        });
+        assert!(!inspected, "no inspection mode behind a fake report");
     }
 }
 
@@ -326,4 +336,35 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn frames_written_as_a_stream_and_truth_as_json_lines_read_back() {
+    use liftspec_protocol::framing::{Deframed, Deframer};
+    let (_, frames, truth) = run(config(30, 1800, 300.0));
+    let mut file = Vec::new();
+    let written = liftspec_sim::stream::write_stream(&mut file, frames.clone()).unwrap();
+    assert_eq!(written as usize, file.len());
+    let mut deframer = Deframer::new(20_000);
+    let read: Vec<Vec<u8>> = deframer
+        .push_slice(&file)
+        .into_iter()
+        .map(|d| match d {
+            Deframed::Frame(b) => b,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        read,
+        frames.iter().map(|f| f.bytes.clone()).collect::<Vec<_>>()
+    );
+    let mut lines = Vec::new();
+    liftspec_sim::stream::write_ground_truth(&mut lines, &truth).unwrap();
+    let back: Vec<GroundTruth> = String::from_utf8(lines)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(back, truth);
+    assert!(!truth.is_empty());
 }
