@@ -154,36 +154,16 @@ impl FaultTally {
         lifts_per_model: &BTreeMap<String, u32>,
         days: f64,
     ) -> BTreeMap<String, f64> {
-        let mut faults: BTreeMap<&str, u64> = BTreeMap::new();
-        for ((lift, _), kinds) in &self.by_lift_month {
-            if let Some(g) = self.groups.get(lift) {
-                *faults.entry(g.model.as_str()).or_default() += kinds.len() as u64;
-            }
-        }
-        lifts_per_model
-            .iter()
-            .map(|(model, n)| {
-                let lift_years = f64::from(*n) * days / 365.0;
-                let f = faults.get(model.as_str()).copied().unwrap_or(0) as f64;
-                (
-                    model.clone(),
-                    if lift_years > 0.0 {
-                        f / lift_years
-                    } else {
-                        0.0
-                    },
-                )
-            })
-            .collect()
+        self.rate_by(|g| g.model.clone(), lifts_per_model, days)
     }
 
-    fn rate_by(
+    fn rate_by<K: Ord + Clone>(
         &self,
-        key: impl Fn(&LiftGroup) -> u32,
-        lifts: &BTreeMap<u32, u32>,
+        key: impl Fn(&LiftGroup) -> K,
+        lifts: &BTreeMap<K, u32>,
         days: f64,
-    ) -> BTreeMap<u32, f64> {
-        let mut faults: BTreeMap<u32, u64> = BTreeMap::new();
+    ) -> BTreeMap<K, f64> {
+        let mut faults: BTreeMap<K, u64> = BTreeMap::new();
         for ((lift, _), kinds) in &self.by_lift_month {
             if let Some(g) = self.groups.get(lift) {
                 *faults.entry(key(g)).or_default() += kinds.len() as u64;
@@ -195,7 +175,7 @@ impl FaultTally {
                 let lift_years = f64::from(*n) * days / 365.0;
                 let f = faults.get(k).copied().unwrap_or(0) as f64;
                 (
-                    *k,
+                    k.clone(),
                     if lift_years > 0.0 {
                         f / lift_years
                     } else {

@@ -49,14 +49,11 @@ pub fn verdict(start: i64, end: i64, inspections: &[(i64, i64)], previous_end: i
         .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0))
         .sum();
     let overlap_percent = (covered * 100 / claimed).min(100);
-    let days_since_previous =
-        (previous_end != i64::MIN).then(|| (start - previous_end) / 86_400_000);
+    let days_since_previous = days_between(previous_end, start);
     let kind = if overlap_percent < CORROBORATION_PERCENT {
         VerdictKind::NotCorroborated
-    } else if days_since_previous.is_some_and(|d| d > i64::from(MAINTENANCE_INTERVAL_DAYS)) {
-        VerdictKind::Overdue
     } else {
-        VerdictKind::Corroborated
+        on_time(days_since_previous)
     };
     Verdict {
         kind,
@@ -75,21 +72,31 @@ pub fn check_record(
 ) -> Verdict {
     let minutes = record.duration_minutes() as f64;
     let items = record.items_done.len().max(1) as f64;
-    let start = record.started_at.millis();
-    let days_since_previous =
-        (previous_end != i64::MIN).then(|| (start - previous_end) / 86_400_000);
+    let days_since_previous = days_between(previous_end, record.started_at.millis());
     let complete = record.check_items(family).is_complete();
     let kind = if minutes < items * MIN_MINUTES_PER_ITEM || !complete {
         VerdictKind::TooShort
-    } else if days_since_previous.is_some_and(|d| d > i64::from(MAINTENANCE_INTERVAL_DAYS)) {
-        VerdictKind::Overdue
     } else {
-        VerdictKind::Corroborated
+        on_time(days_since_previous)
     };
     Verdict {
         kind,
         overlap_percent: 0,
         days_since_previous,
+    }
+}
+
+/// Whole days from `previous_end` (`i64::MIN`: none) to `start`.
+fn days_between(previous_end: i64, start: i64) -> Option<i64> {
+    (previous_end != i64::MIN).then(|| (start - previous_end) / 86_400_000)
+}
+
+/// Corroborated, or overdue when more than the interval has passed since the previous session.
+fn on_time(days_since_previous: Option<i64>) -> VerdictKind {
+    if days_since_previous.is_some_and(|d| d > i64::from(MAINTENANCE_INTERVAL_DAYS)) {
+        VerdictKind::Overdue
+    } else {
+        VerdictKind::Corroborated
     }
 }
 

@@ -796,16 +796,7 @@ impl LiftSim {
             }
             Phase::PowerOff { until } if now >= until => {
                 self.mains = true;
-                self.mode = ServiceMode::Normal;
-                self.clear_fault(city, out, now);
-                self.event(
-                    city,
-                    out,
-                    now,
-                    EventCode::from_number(40),
-                    EventState::Occurred,
-                );
-                self.emit(out, now, self.status(city, false, 0.0));
+                self.back_in_service(city, out, now);
                 self.phase = Phase::Idle;
             }
             _ => {}
@@ -1366,6 +1357,21 @@ impl LiftSim {
         };
     }
 
+    /// Normal service again: the fault in progress ends (its code cleared, its alarm ended),
+    /// event 40 "back to normal", and a status.
+    fn back_in_service(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
+        self.mode = ServiceMode::Normal;
+        self.clear_fault(city, out, now);
+        self.event(
+            city,
+            out,
+            now,
+            EventCode::from_number(40),
+            EventState::Occurred,
+        );
+        self.emit(out, now, self.status(city, false, 0.0));
+    }
+
     /// Back in service: rescue done or fault repaired.
     fn release(
         &mut self,
@@ -1394,16 +1400,7 @@ impl LiftSim {
             }
         }
         let _ = kind;
-        self.mode = ServiceMode::Normal;
-        self.clear_fault(city, out, now);
-        self.event(
-            city,
-            out,
-            now,
-            EventCode::from_number(40),
-            EventState::Occurred,
-        );
-        self.emit(out, now, self.status(city, false, 0.0));
+        self.back_in_service(city, out, now);
         self.phase = if self.escalator {
             Phase::EscalatorStopped
         } else {
