@@ -368,9 +368,17 @@ impl City {
             .utc_date()
             .unwrap_or_else(|_| NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default());
         let mut maintenance_units = Vec::with_capacity(unit_count);
+        // Units are local firms: each has a home district, where its first station is.
+        let mut unit_home: Vec<usize> = Vec::with_capacity(unit_count);
         for u in 0..unit_count {
-            let home =
-                &districts[rng.weighted(&districts.iter().map(|d| d.weight).collect::<Vec<_>>())];
+            let home_index = if u < districts.len() {
+                // Every district has at least one local unit (when there are enough units).
+                u
+            } else {
+                rng.weighted(&districts.iter().map(|d| d.weight).collect::<Vec<_>>())
+            };
+            unit_home.push(home_index);
+            let home = &districts[home_index];
             let code = credit_code(&mut rng, "91", home.region_code);
             let lifts_per_unit = n / unit_count + 1;
             let stations = (lifts_per_unit / 2000).max(1);
@@ -389,8 +397,12 @@ impl City {
                 stations: Vec::new(),
             };
             for s in 0..stations {
-                let district = &districts
-                    [rng.weighted(&districts.iter().map(|d| d.weight).collect::<Vec<_>>())];
+                let district = if s == 0 {
+                    home
+                } else {
+                    &districts
+                        [rng.weighted(&districts.iter().map(|d| d.weight).collect::<Vec<_>>())]
+                };
                 let (point, _) = point_near(&mut rng, district.center, district.built_up_km);
                 unit.stations.push(Station {
                     id: StationId::parse(&format!("M{u:03}-S{s:02}")).expect("a valid id format"),
@@ -470,7 +482,15 @@ impl City {
                 rng.index(use_units.len()) as u32
             };
             let building_index = buildings.len() as u32;
-            let unit = rng.index(maintenance_units.len()) as u32;
+            // Most lifts are maintained by a unit based in their district.
+            let local: Vec<usize> = (0..unit_home.len())
+                .filter(|u| unit_home[*u] == di)
+                .collect();
+            let unit = if !local.is_empty() && rng.chance(0.85) {
+                local[rng.index(local.len())]
+            } else {
+                rng.index(maintenance_units.len())
+            } as u32;
             let kinds = lift_kinds(&mut rng, profile.place, floors_above);
             let building = Building {
                 district: di as u16,

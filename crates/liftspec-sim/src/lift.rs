@@ -195,6 +195,8 @@ pub struct LiftSim {
     next_drill: i64,
     drill_until: i64,
     last_inspection_end: i64,
+    /// Whether the terminal has sent its first status (on connecting).
+    announced: bool,
     silent_until: i64,
     booted_at: i64,
     mode: ServiceMode,
@@ -262,6 +264,7 @@ impl LiftSim {
             next_drill: i64::MAX,
             drill_until: i64::MIN,
             last_inspection_end: i64::MIN / 2,
+            announced: false,
             silent_until: i64::MIN,
             booted_at: start - rng.int(60_000, 30 * DAY_MS),
             mode: ServiceMode::Normal,
@@ -570,6 +573,12 @@ impl LiftSim {
     /// Handles everything due at `self.next_event()`; returns what the lift sent and what ended.
     pub fn step(&mut self, city: &City, config: &SimConfig, out: &mut Vec<Emit>) {
         let now = self.next;
+        if !self.announced {
+            // A terminal reports its state as soon as it connects.
+            self.announced = true;
+            let running = matches!(self.phase, Phase::EscalatorRunning);
+            self.emit(out, now, self.status(city, running, 0.0));
+        }
         if now >= self.next_heartbeat {
             self.next_heartbeat = now + i64::from(config.heartbeat_s) * 1000;
             let signal = -60 - self.rng.int(0, 45) as i16;

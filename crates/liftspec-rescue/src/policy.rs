@@ -1,0 +1,63 @@
+//! The rescue policy as data, with Hangzhou's defaults and their clauses.
+
+/// Time limits and dispatch timeouts. `Default` is Hangzhou's.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RescuePolicy {
+    /// Arrival limit in the built-up urban area, minutes: 30 (Hangzhou Reg. Art. 30).
+    pub built_up_limit_min: i64,
+    /// Arrival limit elsewhere, minutes: 60 (Hangzhou Reg. Art. 30).
+    pub elsewhere_limit_min: i64,
+    /// Warn this many minutes before the limit: 10 (liftspec default).
+    pub warn_before_min: i64,
+    /// A tier-1 crew (the lift's own maintenance unit) must accept within this, seconds: 120
+    /// (liftspec default; Guangzhou triggers every tier within 5 minutes).
+    pub tier1_accept_s: i64,
+    /// A tier-2 crew (another unit or a rescue station, Art. 37) must accept within this,
+    /// seconds: 120 (liftspec default).
+    pub tier2_accept_s: i64,
+    /// Passengers held this long make an ordinary accident, minutes: 120 (State Council
+    /// Regulation on Special Equipment Safety Supervision, Art. 64).
+    pub accident_after_min: i64,
+    /// Comforting messages to the car every this many minutes: 5 (liftspec default;
+    /// opinions item 11: automatic comforting).
+    pub comfort_every_min: i64,
+    /// Candidates by straight-line distance whose predicted arrival is compared: 8.
+    pub candidates: usize,
+}
+
+impl Default for RescuePolicy {
+    fn default() -> Self {
+        Self {
+            built_up_limit_min: 30,
+            elsewhere_limit_min: 60,
+            warn_before_min: 10,
+            tier1_accept_s: 120,
+            tier2_accept_s: 120,
+            accident_after_min: 120,
+            comfort_every_min: 5,
+            candidates: 8,
+        }
+    }
+}
+
+/// Clause of the arrival limits.
+pub const SOURCE_SLA: &str =
+    "Hangzhou Reg. Art. 30 (on site within 30 min in the built-up area, 1 h elsewhere)";
+/// Clause of cross-unit dispatch.
+pub const SOURCE_TIER2: &str =
+    "Hangzhou Reg. Art. 37 (the platform may dispatch another unit, which is subsidised)";
+/// Clause of the accident escalation.
+pub const SOURCE_ACCIDENT: &str = "State Council Special Equipment Safety Supervision Regulation Art. 64 (trapped ≥ 2 h: ordinary accident)";
+
+impl RescuePolicy {
+    /// The arrival limit for a lift, ms.
+    pub fn limit_ms(&self, built_up: bool) -> i64 {
+        60_000
+            * if built_up {
+                self.built_up_limit_min
+            } else {
+                self.elsewhere_limit_min
+            }
+    }
+}

@@ -1,0 +1,39 @@
+//! The typhoon afternoon (see `storm/mod.rs`): choosing crews by predicted arrival does at
+//! least as well on the Art. 30 limits as nearest-first, on the same incidents and roads.
+
+mod storm;
+use storm as typhoon;
+
+use liftspec_rescue::dispatch::RoadEstimate;
+use liftspec_rescue::policy::RescuePolicy;
+
+#[test]
+fn predicted_arrival_beats_nearest_first_on_a_typhoon_afternoon() {
+    let (_, sites, crews) = typhoon::city(6000);
+    let ours = typhoon::run(
+        &sites,
+        &crews,
+        RescuePolicy::default(),
+        Box::new(typhoon::RiverRoads),
+        150,
+    );
+    let naive = typhoon::run(
+        &sites,
+        &crews,
+        RescuePolicy {
+            candidates: 1,
+            ..RescuePolicy::default()
+        },
+        Box::new(RoadEstimate::default()),
+        150,
+    );
+    assert_eq!(ours.incidents, naive.incidents);
+    assert!(ours.incidents >= 140, "{} incidents", ours.incidents);
+    assert!(
+        ours.sla_percent() >= naive.sla_percent(),
+        "ours {:.1} % vs naive {:.1} %",
+        ours.sla_percent(),
+        naive.sla_percent()
+    );
+    assert!(ours.mean_arrival() <= naive.mean_arrival() + 0.5);
+}
