@@ -1,0 +1,453 @@
+//! Evaluation: the measures of a unit's records over a period, the rule set's deductions and
+//! vetoes, a score, a grade and an explanation naming every rule, clause and record behind it.
+//! An appeal recomputes with disputed records excluded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use liftspec_model::catalogue::MaintenanceFamily;
+use liftspec_model::id::{CreditCode, RecordId, RegistrationCode};
+use liftspec_model::record::{InspectionKind, InspectionResult, Record, MAINTENANCE_INTERVAL_DAYS};
+use liftspec_model::time::Timestamp;
+
+use crate::rules::{Measure, RuleSet, VetoKind};
+
+/// Fewest minutes a maintenance item plausibly takes (liftspec default; the same rule as the
+/// detector's record check).
+pub const MIN_MINUTES_PER_ITEM: f64 = 0.8;
+
+/// A lift the unit answers for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiftFacts {
+    /// Registration code.
+    pub registration_code: RegistrationCode,
+    /// Its maintenance family (which TSG T5002 annex).
+    pub family: MaintenanceFamily,
+}
+
+/// The unit under evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitFacts {
+    /// The unit.
+    pub unit: CreditCode,
+    /// The lifts it maintains (or uses, or made).
+    pub lifts: Vec<LiftFacts>,
+    /// Technicians on its staff.
+    pub technicians: u32,
+    /// Licence expiry, if it needs one.
+    pub licence_valid_until: Option<NaiveDate>,
+}
+
+/// The evaluation period, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Period {
+    /// First day (UTC+8).
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// A calendar year.
+    pub fn year(year: i32) -> Self {
+        Self {
+            from: NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+            to: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+        }
+    }
+
+    fn contains(&self, t: Timestamp) -> bool {
+        t.local_date().is_ok_and(|d| d >= self.from && d <= self.to)
+    }
+
+    fn contains_day(&self, d: NaiveDate) -> bool {
+        d >= self.from && d <= self.to
+    }
+
+    /// Length in years.
+    pub fn years(&self) -> f64 {
+        ((self.to - self.from).num_days() + 1) as f64 / 365.0
+    }
+}
+
+/// One deduction with its reasons.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeductionLine {
+    /// Indicator id.
+    pub indicator: String,
+    /// Dimension id.
+    pub dimension: String,
+    /// What it measures.
+    pub name: String,
+    /// The measured value.
+    pub value: f64,
+    /// Points deducted.
+    pub points: f64,
+    /// The clause.
+    pub clause: String,
+    /// The records behind it.
+    pub records: Vec<RecordId>,
+}
+
+/// A veto that applied.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VetoLine {
+    /// Veto id.
+    pub veto: String,
+    /// The clause.
+    pub clause: String,
+    /// The records behind it (none for an expired licence).
+    pub records: Vec<RecordId>,
+}
+
+/// A unit's evaluation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    /// The unit.
+    pub unit: CreditCode,
+    /// Rule set and version.
+    pub rules: String,
+    /// Period.
+    pub period: Period,
+    /// Score out of the rule set's full score.
+    pub score: f64,
+    /// Grade.
+    pub grade: String,
+    /// Every deduction, in rule order.
+    pub deductions: Vec<DeductionLine>,
+    /// Vetoes that applied.
+    pub vetoes: Vec<VetoLine>,
+    /// Records left out on appeal.
+    pub excluded: Vec<RecordId>,
+}
+
+struct Measured {
+    value: f64,
+    records: Vec<RecordId>,
+}
+
+/// Evaluates `unit` over `period` from `records` (in any order), leaving out `excluded`.
+pub fn evaluate(
+    rules: &RuleSet,
+    unit: &UnitFacts,
+    records: &[Record],
+    period: &Period,
+    excluded: &BTreeSet<RecordId>,
+) -> Evaluation {
+    let refs: Vec<&Record> = records.iter().collect();
+    evaluate_refs(rules, unit, &refs, period, excluded)
+}
+
+/// Evaluates many units over one set of records: the records are sorted to their units once
+/// (by maintenance unit, by lift, by party), so the cost grows with the records, not with
+/// units × records.
+pub fn evaluate_all(
+    rules: &RuleSet,
+    units: &[UnitFacts],
+    records: &[Record],
+    period: &Period,
+) -> Vec<Evaluation> {
+    let mut by_unit: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_lift: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, u) in units.iter().enumerate() {
+        by_unit.insert(u.unit.as_str(), i);
+        for l in &u.lifts {
+            by_lift.insert(l.registration_code.as_str(), i);
+        }
+    }
+    let mut buckets: Vec<Vec<&Record>> = vec![Vec::new(); units.len()];
+    for r in records {
+        let owner = match r {
+            Record::Maintenance(m) => by_unit.get(m.maintenance_unit.as_str()),
+            Record::Fault(f) => by_lift.get(f.lift.as_str()),
+            Record::Rescue(x) => by_lift.get(x.lift.as_str()),
+            Record::Inspection(i) => by_lift.get(i.lift.as_str()),
+            Record::Complaint(c) => by_unit.get(c.against.as_str()),
+            Record::Penalty(p) => by_unit.get(p.party.as_str()),
+            Record::Accident(a) => {
+                for party in &a.responsible {
+                    if let Some(&i) = by_unit.get(party.as_str()) {
+                        buckets[i].push(r);
+                    }
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(&i) = owner {
+            buckets[i].push(r);
+        }
+    }
+    let none = BTreeSet::new();
+    units
+        .iter()
+        .zip(&buckets)
+        .map(|(u, b)| evaluate_refs(rules, u, b, period, &none))
+        .collect()
+}
+
+fn evaluate_refs(
+    rules: &RuleSet,
+    unit: &UnitFacts,
+    records: &[&Record],
+    period: &Period,
+    excluded: &BTreeSet<RecordId>,
+) -> Evaluation {
+    let lifts: BTreeMap<&str, &LiftFacts> = unit
+        .lifts
+        .iter()
+        .map(|l| (l.registration_code.as_str(), l))
+        .collect();
+    let n = unit.lifts.len().max(1) as f64;
+    let lift_years = n * period.years();
+    let mine = |lift: &RegistrationCode| lifts.contains_key(lift.as_str());
+    let kept = |id: &RecordId| !excluded.contains(id);
+
+    // Maintenance by lift, sorted, for intervals; records of the period only (plus the last one
+    // before it, so the first interval of the period is checked too).
+    let mut sessions: BTreeMap<&str, Vec<&liftspec_model::record::MaintenanceRecord>> =
+        BTreeMap::new();
+    let mut measures: BTreeMap<Measure, Measured> = BTreeMap::new();
+    let mut add = |m: Measure, value: f64, id: Option<&RecordId>| {
+        let e = measures.entry(m).or_insert(Measured {
+            value: 0.0,
+            records: Vec::new(),
+        });
+        e.value += value;
+        if let Some(id) = id {
+            e.records.push(id.clone());
+        }
+    };
+    let mut inspections = 0u32;
+    let mut rescues = 0u32;
+    let mut sessions_in_period = 0u32;
+    let mut accidents = Vec::new();
+    for r in records.iter().copied() {
+        match r {
+            Record::Maintenance(m)
+                if kept(&m.id) && m.maintenance_unit == unit.unit && mine(&m.lift) =>
+            {
+                sessions.entry(m.lift.as_str()).or_default().push(m);
+            }
+            Record::Fault(f) if kept(&f.id) && mine(&f.lift) && period.contains(f.raised_at) => {
+                if f.code.number() != 11 {
+                    add(Measure::FaultsPerLiftYear, 1.0 / lift_years, Some(&f.id));
+                }
+            }
+            Record::Rescue(x)
+                if mine(&x.lift) && !x.false_alarm && period.contains(x.reported_at) =>
+            {
+                let id = RecordId::parse(x.incident.as_str()).ok();
+                if id.as_ref().is_some_and(|i| !kept(i)) {
+                    continue;
+                }
+                add(
+                    Measure::TrappedPer100LiftYears,
+                    100.0 / lift_years,
+                    id.as_ref(),
+                );
+                rescues += 1;
+                let limit = if x.built_up_area { 30 } else { 60 };
+                if x.arrival_minutes().is_none_or(|m| m > limit) {
+                    add(Measure::RescueSlaMissPercent, 1.0, id.as_ref());
+                }
+            }
+            Record::Complaint(c)
+                if kept(&c.id)
+                    && c.against == unit.unit
+                    && c.substantiated == Some(true)
+                    && period.contains(c.received_at) =>
+            {
+                add(Measure::ComplaintsPer100Lifts, 100.0 / n, Some(&c.id));
+            }
+            Record::Penalty(p)
+                if kept(&p.id) && p.party == unit.unit && period.contains_day(p.decided_on) =>
+            {
+                add(Measure::Penalties, 1.0, Some(&p.id));
+            }
+            Record::Inspection(i)
+                if kept(&i.id)
+                    && mine(&i.lift)
+                    && i.kind == InspectionKind::Periodic
+                    && period.contains_day(i.inspected_on) =>
+            {
+                inspections += 1;
+                if i.result != InspectionResult::Pass {
+                    add(Measure::InspectionFirstFailPercent, 1.0, Some(&i.id));
+                }
+            }
+            Record::Accident(a)
+                if kept(&a.id)
+                    && a.responsible.contains(&unit.unit)
+                    && period.contains(a.occurred_at) =>
+            {
+                accidents.push(a.id.clone());
+            }
+            _ => {}
+        }
+    }
+    for (lift, list) in &mut sessions {
+        list.sort_by(|a, b| {
+            a.started_at
+                .cmp(&b.started_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let family = lifts[lift].family;
+        let mut previous: Option<Timestamp> = None;
+        for m in list.iter() {
+            if period.contains(m.started_at) {
+                sessions_in_period += 1;
+                let late = previous.is_some_and(|p| {
+                    m.started_at.millis_since(p) / 86_400_000 > i64::from(MAINTENANCE_INTERVAL_DAYS)
+                });
+                if late {
+                    add(Measure::OverdueMaintenancePercent, 1.0, Some(&m.id));
+                }
+                let short = (m.duration_minutes() as f64)
+                    < m.items_done.len().max(1) as f64 * MIN_MINUTES_PER_ITEM;
+                if short || !m.check_items(family).is_complete() {
+                    add(Measure::ImplausibleMaintenancePercent, 1.0, Some(&m.id));
+                }
+            }
+            previous = Some(m.ended_at);
+        }
+    }
+    if unit.technicians > 0 || !unit.lifts.is_empty() {
+        add(
+            Measure::LiftsPerTechnician,
+            n / f64::from(unit.technicians.max(1)),
+            None,
+        );
+    }
+
+    // Counts into percentages of what they are a share of.
+    for (measure, of) in [
+        (Measure::InspectionFirstFailPercent, inspections),
+        (Measure::RescueSlaMissPercent, rescues),
+        (Measure::OverdueMaintenancePercent, sessions_in_period),
+        (Measure::ImplausibleMaintenancePercent, sessions_in_period),
+    ] {
+        if let Some(m) = measures.get_mut(&measure) {
+            m.value = m.value * 100.0 / f64::from(of.max(1));
+        }
+    }
+
+    let mut deductions = Vec::new();
+    let mut total = 0.0;
+    for d in &rules.dimensions {
+        let mut in_dimension = 0.0;
+        for x in &d.indicators {
+            let Some(m) = measures.get(&x.measure) else {
+                continue;
+            };
+            let over = (m.value - x.allowance).max(0.0);
+            let points = (over * x.points).min(x.cap).min(d.points - in_dimension);
+            // Points are kept to 0.001, and the score is exactly the full score minus the
+            // deductions listed.
+            let points = (points * 1000.0).round() / 1000.0;
+            if points > 0.0 {
+                in_dimension += points;
+                let mut ids = m.records.clone();
+                ids.sort();
+                deductions.push(DeductionLine {
+                    indicator: x.id.clone(),
+                    dimension: d.id.clone(),
+                    name: x.name.clone(),
+                    value: (m.value * 1000.0).round() / 1000.0,
+                    points: (points * 1000.0).round() / 1000.0,
+                    clause: x.clause.clone(),
+                    records: ids,
+                });
+            }
+        }
+        total += in_dimension;
+    }
+    let mut vetoes = Vec::new();
+    for v in &rules.vetoes {
+        match v.kind {
+            VetoKind::ExpiredLicence if unit.licence_valid_until.is_some_and(|d| d < period.to) => {
+                vetoes.push(VetoLine {
+                    veto: v.id.clone(),
+                    clause: v.clause.clone(),
+                    records: Vec::new(),
+                });
+            }
+            VetoKind::AccidentResponsibility if !accidents.is_empty() => {
+                accidents.sort();
+                vetoes.push(VetoLine {
+                    veto: v.id.clone(),
+                    clause: v.clause.clone(),
+                    records: accidents.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+    let score = ((rules.full_score() - total) * 1000.0).round() / 1000.0;
+    let grade = if vetoes.is_empty() {
+        rules.grade_for(score).to_string()
+    } else {
+        rules.lowest_grade().to_string()
+    };
+    Evaluation {
+        unit: unit.unit.clone(),
+        rules: format!("{} {}", rules.id, rules.version),
+        period: *period,
+        score,
+        grade,
+        deductions,
+        vetoes,
+        excluded: excluded.iter().cloned().collect(),
+    }
+}
+
+/// How an evaluation moved from the previous one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// Score difference (current − previous).
+    pub score: f64,
+    /// Previous grade.
+    pub from_grade: String,
+    /// Current grade.
+    pub to_grade: String,
+    /// Indicators that deduct more now, with the extra points.
+    pub worse: Vec<(String, f64)>,
+    /// Indicators that deduct less now.
+    pub better: Vec<(String, f64)>,
+}
+
+/// The change between two evaluations of the same unit.
+pub fn change(previous: &Evaluation, current: &Evaluation) -> Change {
+    let points = |e: &Evaluation| -> BTreeMap<String, f64> {
+        e.deductions
+            .iter()
+            .map(|d| (d.indicator.clone(), d.points))
+            .collect()
+    };
+    let (p, c) = (points(previous), points(current));
+    let ids: BTreeSet<&String> = p.keys().chain(c.keys()).collect();
+    let mut worse = Vec::new();
+    let mut better = Vec::new();
+    for id in ids {
+        let delta = c.get(id).copied().unwrap_or(0.0) - p.get(id).copied().unwrap_or(0.0);
+        if delta > 0.0 {
+            worse.push((id.clone(), delta));
+        } else if delta < 0.0 {
+            better.push((id.clone(), -delta));
+        }
+    }
+    Change {
+        score: ((current.score - previous.score) * 1000.0).round() / 1000.0,
+        from_grade: previous.grade.clone(),
+        to_grade: current.grade.clone(),
+        worse,
+        better,
+    }
+}

@@ -1,0 +1,23 @@
+//! Credit evaluation, spot checks and procurement scoring (implementation opinions items 10, 12
+//! and 13; Hangzhou Reg. Art. 36).
+//!
+//! - [`rules`]: rule sets as data (JSON) — dimensions, indicators, vetoes, grade bands, clauses —
+//!   with liftspec's default for maintenance units modelled on Hangzhou's five dimensions;
+//! - [`evaluate`]: scores, grades and explanations from records, appeals and period changes;
+//! - [`spot`]: check frequency by grade and the reproducible "double random, one public" draw;
+//! - [`procurement`]: tender scores from failure rates, after-sales and credit.
+//!
+//! ```
+//! use std::collections::BTreeSet;
+//! use liftspec_credit::{evaluate::*, rules::RuleSet};
+//! let rules = RuleSet::hangzhou_maintenance();
+//! let unit = UnitFacts { unit: "91350100M000100Y43".parse()?, lifts: vec![], technicians: 3, licence_valid_until: None };
+//! let e = evaluate(&rules, &unit, &[], &Period::year(2025), &BTreeSet::new());
+//! assert_eq!((e.score, e.grade.as_str()), (100.0, "A")); // nothing against it
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod evaluate;
+pub mod procurement;
+pub mod rules;
+pub mod spot;

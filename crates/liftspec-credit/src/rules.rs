@@ -1,0 +1,266 @@
+//! Rule sets as data: dimensions, indicators with their measure, deduction, allowance and cap,
+//! veto items, bonus items and grade bands, each citing its clause. A city changes the file, not
+//! the code; an invalid file gives a precise error.
+
+/// What an indicator measures, over the evaluation period, for the unit's lifts.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum Measure {
+    /// Maintenance sessions more than 15 days after the lift's previous one, percent of
+    /// sessions.
+    OverdueMaintenancePercent,
+    /// Sessions shorter than their items could take, or missing items of their tier, percent
+    /// of sessions (uncorroborated maintenance).
+    ImplausibleMaintenancePercent,
+    /// Faults (excluding trapped passengers) per lift-year.
+    FaultsPerLiftYear,
+    /// Trapped-passenger incidents per 100 lift-years.
+    TrappedPer100LiftYears,
+    /// Rescues that missed the Art. 30 arrival limit, percent of rescues.
+    RescueSlaMissPercent,
+    /// Substantiated complaints against the unit per 100 lifts.
+    ComplaintsPer100Lifts,
+    /// Administrative penalties against the unit.
+    Penalties,
+    /// Periodic inspections not passed at the first attempt, percent of inspections.
+    InspectionFirstFailPercent,
+    /// Lifts per technician above the allowance (staffing).
+    LiftsPerTechnician,
+}
+
+/// A deduction rule: `points` per unit of the measure above `allowance`, at most `cap`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Indicator {
+    /// Stable id, e.g. `Q1`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// What it reads.
+    pub measure: Measure,
+    /// Free allowance.
+    pub allowance: f64,
+    /// Points deducted per unit above the allowance.
+    pub points: f64,
+    /// Most points it can deduct.
+    pub cap: f64,
+    /// The clause or standard it serves.
+    pub clause: String,
+}
+
+/// A group of indicators with a share of the score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dimension {
+    /// Stable id.
+    pub id: String,
+    /// Name (Hangzhou's five: resources, quality management, emergency rescue, on-site
+    /// practice, daily supervision).
+    pub name: String,
+    /// Points this dimension is worth (the deductions inside it are capped at this).
+    pub points: f64,
+    /// Indicators.
+    pub indicators: Vec<Indicator>,
+}
+
+/// What puts a unit straight into the lowest grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum VetoKind {
+    /// Licence expired during the period.
+    ExpiredLicence,
+    /// Responsible for an accident in the period.
+    AccidentResponsibility,
+}
+
+/// A veto item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Veto {
+    /// Stable id.
+    pub id: String,
+    /// What.
+    pub kind: VetoKind,
+    /// Clause.
+    pub clause: String,
+}
+
+/// A grade and the lowest score that earns it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GradeBand {
+    /// Grade, e.g. `A`.
+    pub grade: String,
+    /// Lowest score for it.
+    pub min_score: f64,
+}
+
+/// Whom a rule set evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Subject {
+    /// Maintenance units.
+    MaintenanceUnit,
+    /// Use units (owners, property companies).
+    UseUnit,
+    /// Manufacturers and installers.
+    Manufacturer,
+}
+
+/// A versioned rule set.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSet {
+    /// Id, e.g. `hangzhou-maintenance`.
+    pub id: String,
+    /// Version, e.g. `2026.1`.
+    pub version: String,
+    /// Whom it evaluates.
+    pub subject: Subject,
+    /// What it is modelled on, and its status.
+    pub source: String,
+    /// Dimensions (their points sum to the full score, 100 by convention).
+    pub dimensions: Vec<Dimension>,
+    /// Veto items.
+    pub vetoes: Vec<Veto>,
+    /// Grade bands, best first.
+    pub grades: Vec<GradeBand>,
+}
+
+/// Why a rule file is unusable.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RuleError {
+    /// Not JSON of the rule-set shape (with line and column).
+    #[error("rule file: {0}")]
+    Syntax(String),
+    /// A value that makes no sense, with its path.
+    #[error("{path}: {reason}")]
+    Invalid {
+        /// Where, e.g. `dimensions[2].indicators[0].cap`.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl RuleError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "credit.rules.syntax",
+            Self::Invalid { .. } => "credit.rules.invalid",
+        }
+    }
+}
+
+fn invalid(path: String, reason: &str) -> RuleError {
+    RuleError::Invalid {
+        path,
+        reason: reason.into(),
+    }
+}
+
+impl RuleSet {
+    /// Parses and validates a rule file.
+    pub fn from_json(text: &str) -> Result<Self, RuleError> {
+        let rules: Self =
+            serde_json::from_str(text).map_err(|e| RuleError::Syntax(e.to_string()))?;
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    /// The full score: the dimensions' points.
+    pub fn full_score(&self) -> f64 {
+        self.dimensions.iter().map(|d| d.points).sum()
+    }
+
+    /// Checks ids, numbers and grade bands.
+    pub fn validate(&self) -> Result<(), RuleError> {
+        let mut ids = std::collections::BTreeSet::new();
+        if self.dimensions.is_empty() {
+            return Err(invalid("dimensions".into(), "at least one dimension"));
+        }
+        for (i, d) in self.dimensions.iter().enumerate() {
+            if !(d.points.is_finite() && d.points > 0.0) {
+                return Err(invalid(
+                    format!("dimensions[{i}].points"),
+                    "must be positive",
+                ));
+            }
+            for (j, x) in d.indicators.iter().enumerate() {
+                let path = format!("dimensions[{i}].indicators[{j}]");
+                if !ids.insert(x.id.clone()) {
+                    return Err(invalid(format!("{path}.id"), "duplicate id"));
+                }
+                for (field, v) in [
+                    ("allowance", x.allowance),
+                    ("points", x.points),
+                    ("cap", x.cap),
+                ] {
+                    if !(v.is_finite() && v >= 0.0) {
+                        return Err(invalid(format!("{path}.{field}"), "must be a number ≥ 0"));
+                    }
+                }
+                if x.cap > d.points {
+                    return Err(invalid(
+                        format!("{path}.cap"),
+                        "larger than its dimension's points",
+                    ));
+                }
+                if x.clause.trim().is_empty() {
+                    return Err(invalid(
+                        format!("{path}.clause"),
+                        "every indicator cites its clause",
+                    ));
+                }
+            }
+        }
+        for (i, v) in self.vetoes.iter().enumerate() {
+            if !ids.insert(v.id.clone()) {
+                return Err(invalid(format!("vetoes[{i}].id"), "duplicate id"));
+            }
+        }
+        if self.grades.is_empty() {
+            return Err(invalid("grades".into(), "at least one grade"));
+        }
+        for (i, pair) in self.grades.windows(2).enumerate() {
+            if pair[1].min_score >= pair[0].min_score {
+                return Err(invalid(
+                    format!("grades[{}].minScore", i + 1),
+                    "grades go from best to worst with falling minimum scores",
+                ));
+            }
+        }
+        if self.grades.last().is_some_and(|g| g.min_score > 0.0) {
+            return Err(invalid(
+                format!("grades[{}].minScore", self.grades.len() - 1),
+                "the lowest grade must start at 0",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The grade for a score.
+    pub fn grade_for(&self, score: f64) -> &str {
+        self.grades
+            .iter()
+            .find(|g| score >= g.min_score)
+            .or(self.grades.last())
+            .map_or("", |g| g.grade.as_str())
+    }
+
+    /// The lowest grade (where a veto puts a unit).
+    pub fn lowest_grade(&self) -> &str {
+        self.grades.last().map_or("", |g| g.grade.as_str())
+    }
+
+    /// liftspec's default rule set for maintenance units, modelled on Hangzhou's five-dimension
+    /// scheme (resources, quality management, emergency rescue, on-site practice, daily
+    /// supervision). The weights and deductions are liftspec's, pending the city's own table.
+    pub fn hangzhou_maintenance() -> Self {
+        Self::from_json(include_str!("../rules/hangzhou-maintenance.json"))
+            .expect("the built-in rule set is valid (a test checks it)")
+    }
+}

@@ -1,0 +1,489 @@
+//! Rule files, every indicator and veto, appeals, changes, order independence, monotonicity,
+//! a simulated city's year, the double-random draw and tender scores.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use liftspec_credit::evaluate::*;
+use liftspec_credit::procurement::{score_tenders, TenderFacts, TenderWeights};
+use liftspec_credit::rules::RuleSet;
+use liftspec_credit::spot::{draw, verify, CheckFrequency, Inspector, Target};
+use liftspec_model::catalogue::{items, MaintenanceFamily, MaintenanceTier};
+use liftspec_model::codes::{EventCode, HandlingStatus};
+use liftspec_model::id::{CreditCode, IncidentId, RecordId, RegistrationCode};
+use liftspec_model::record::*;
+use liftspec_model::time::Timestamp;
+use proptest::prelude::*;
+
+const DAY: i64 = 86_400_000;
+/// 2025-01-01 10:00 +08:00.
+const Y0: i64 = 1_735_696_800_000;
+
+fn unit_code() -> CreditCode {
+    "91350100M000100Y43".parse().unwrap()
+}
+
+fn lift(i: u32) -> RegistrationCode {
+    format!("3110330102202001{i:04}").parse().unwrap()
+}
+
+fn unit(lifts: u32) -> UnitFacts {
+    UnitFacts {
+        unit: unit_code(),
+        lifts: (1..=lifts)
+            .map(|i| LiftFacts {
+                registration_code: lift(i),
+                family: MaintenanceFamily::TractionAndPositiveDrive,
+            })
+            .collect(),
+        technicians: 2,
+        licence_valid_until: None,
+    }
+}
+
+fn id(s: &str) -> RecordId {
+    RecordId::parse(s).unwrap()
+}
+
+fn session(n: &str, lift_no: u32, day: i64, minutes: i64) -> Record {
+    Record::Maintenance(MaintenanceRecord {
+        id: id(n),
+        lift: lift(lift_no),
+        maintenance_unit: unit_code(),
+        technicians: vec!["T1".parse().unwrap()],
+        tier: MaintenanceTier::HalfMonthly,
+        items_done: items(
+            MaintenanceFamily::TractionAndPositiveDrive,
+            MaintenanceTier::HalfMonthly,
+        )
+        .collect(),
+        started_at: Timestamp::from_millis(Y0 + day * DAY),
+        ended_at: Timestamp::from_millis(Y0 + day * DAY + minutes * 60_000),
+        confirmation: None,
+        remarks: String::new(),
+    })
+}
+
+fn fault(n: &str, lift_no: u32, day: i64, code: u16) -> Record {
+    Record::Fault(FaultRecord {
+        id: id(n),
+        lift: lift(lift_no),
+        code: EventCode::from_number(code),
+        floor: None,
+        raised_at: Timestamp::from_millis(Y0 + day * DAY),
+        cleared_at: None,
+        handling: HandlingStatus::Done,
+        source: FaultSource::Telemetry,
+    })
+}
+
+fn complaint(n: &str, substantiated: bool) -> Record {
+    Record::Complaint(ComplaintRecord {
+        id: id(n),
+        lift: Some(lift(1)),
+        against: unit_code(),
+        received_at: Timestamp::from_millis(Y0 + 30 * DAY),
+        category: ComplaintCategory::Maintenance,
+        substantiated: Some(substantiated),
+    })
+}
+
+fn penalty(n: &str) -> Record {
+    Record::Penalty(AdministrativePenalty {
+        id: id(n),
+        party: unit_code(),
+        decided_on: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        decision_number: "杭市监罚〔2025〕1号".into(),
+        reason: "维保记录不实".into(),
+        fine_yuan: 10_000,
+    })
+}
+
+fn rescue(n: &str, arrival_min: i64, built_up: bool) -> Record {
+    let t = Y0 + 40 * DAY;
+    let at = |m: i64| Some(Timestamp::from_millis(t + m * 60_000));
+    Record::Rescue(RescueRecord {
+        incident: IncidentId::parse(n).unwrap(),
+        lift: lift(2),
+        reported_at: Timestamp::from_millis(t),
+        dispatched_at: at(1),
+        accepted_at: at(2),
+        arrived_at: at(arrival_min),
+        released_at: at(arrival_min + 5),
+        responder: Some(unit_code()),
+        crew: None,
+        cross_unit_dispatch: false,
+        built_up_area: built_up,
+        trapped_persons: 1,
+        false_alarm: false,
+        cause: RescueCause::EquipmentFault,
+    })
+}
+
+/// A clean year for `lifts` lifts: sessions every 14 days, 60 minutes each.
+fn clean_year(lifts: u32) -> Vec<Record> {
+    let mut out = Vec::new();
+    for l in 1..=lifts {
+        for k in 0..26 {
+            out.push(session(&format!("M{l}-{k}"), l, k * 14, 60));
+        }
+    }
+    out
+}
+
+fn eval(records: &[Record], lifts: u32) -> Evaluation {
+    evaluate(
+        &RuleSet::hangzhou_maintenance(),
+        &unit(lifts),
+        records,
+        &Period::year(2025),
+        &BTreeSet::new(),
+    )
+}
+
+#[test]
+fn the_built_in_rule_set_is_valid_and_bad_files_say_where() {
+    let rules = RuleSet::hangzhou_maintenance();
+    assert_eq!(rules.full_score(), 100.0);
+    assert_eq!(rules.dimensions.len(), 5);
+    let text = serde_json::to_string(&rules).unwrap();
+    let dup = text.replacen("\"Q2\"", "\"Q1\"", 1);
+    let e = RuleSet::from_json(&dup).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimensions[1].indicators[1].id: duplicate id"
+    );
+    let big_cap = text.replacen("\"cap\":15.0", "\"cap\":99.0", 1);
+    assert!(RuleSet::from_json(&big_cap)
+        .unwrap_err()
+        .to_string()
+        .contains(".cap"));
+    assert_eq!(
+        RuleSet::from_json("{").unwrap_err().code(),
+        "credit.rules.syntax"
+    );
+    let unknown = text.replacen("{", "{\"colour\":1,", 1);
+    assert!(RuleSet::from_json(&unknown)
+        .unwrap_err()
+        .to_string()
+        .contains("colour"));
+}
+
+#[test]
+fn a_clean_year_scores_full_marks() {
+    let e = eval(&clean_year(10), 10);
+    assert_eq!(
+        (e.score, e.grade.as_str()),
+        (100.0, "A"),
+        "{:?}",
+        e.deductions
+    );
+}
+
+#[test]
+fn each_indicator_deducts_with_its_clause_and_records() {
+    // Every lift misses its 11th visit: its 12th comes 28 days after the 10th (10 late); five
+    // sessions take 10 minutes for 31 items (5 implausible); 255 sessions in all.
+    let mut records: Vec<Record> = clean_year(10)
+        .into_iter()
+        .filter(|r| !matches!(r, Record::Maintenance(m) if m.id.as_str().ends_with("-10")))
+        .collect();
+    for k in 0..5 {
+        records.push(session(&format!("SHORT{k}"), 4, 100 + k, 10));
+    }
+    for k in 0..15 {
+        records.push(fault(&format!("F{k}"), 1 + k % 10, 10 + k as i64, 2));
+    }
+    records.push(rescue("RS-1", 45, true)); // missed the 30-minute limit
+    records.push(rescue("RS-2", 45, false)); // within the hour outside the built-up area
+    records.push(complaint("C1", true));
+    records.push(complaint("C2", false)); // not substantiated: no deduction
+    records.push(penalty("P1"));
+    let e = eval(&records, 10);
+    let by = |id: &str| e.deductions.iter().find(|d| d.indicator == id).cloned();
+    let q1 = by("Q1").expect("overdue maintenance");
+    assert_eq!(q1.records.len(), 10);
+    assert!(q1.records.contains(&id("M3-11")));
+    // 10 late of 255 sessions: 3.922 %, (3.922 − 2) × 1 point.
+    assert!(
+        (q1.value - 3.922).abs() < 1e-9 && (q1.points - 1.922).abs() < 1e-9,
+        "{q1:?}"
+    );
+    assert!(q1.clause.contains("15 days"));
+    let q2 = by("Q2").unwrap();
+    assert_eq!(q2.records.len(), 5);
+    assert!((q2.value - 500.0 / 255.0).abs() < 1e-3, "{q2:?}");
+    let p1 = by("P1").unwrap();
+    assert!(
+        (p1.value - 1.5).abs() < 1e-9,
+        "15 faults over 10 lift-years: {}",
+        p1.value
+    );
+    assert_eq!(p1.points, 2.0, "(1.5 − 1) × 4");
+    let e1 = by("E1").unwrap();
+    assert_eq!(e1.records, vec![id("RS-1")]);
+    assert_eq!(
+        (e1.value, e1.points),
+        (50.0, 12.0),
+        "1 of 2 late: (50 − 10) × 0.3, capped"
+    );
+    assert!(by("E1").unwrap().clause.contains("Art. 30"));
+    assert_eq!(by("S1").unwrap().records, vec![id("C1")]);
+    assert_eq!(by("S1").unwrap().value, 10.0, "1 per 10 lifts");
+    assert_eq!(by("S2").unwrap().points, 4.0);
+    let total: f64 = e.deductions.iter().map(|d| d.points).sum();
+    assert!((e.score - (100.0 - total)).abs() < 1e-6);
+    // Staffing: 200 lifts for 2 technicians is 100 per technician, 40 above the allowance.
+    let staffed = eval(&[], 200);
+    assert_eq!(staffed.deductions[0].indicator, "R1");
+    assert_eq!(staffed.deductions[0].points, 15.0, "capped");
+}
+
+#[test]
+fn vetoes_put_a_unit_straight_into_d() {
+    let mut u = unit(5);
+    u.licence_valid_until = NaiveDate::from_ymd_opt(2025, 3, 1);
+    let e = evaluate(
+        &RuleSet::hangzhou_maintenance(),
+        &u,
+        &clean_year(5),
+        &Period::year(2025),
+        &BTreeSet::new(),
+    );
+    assert_eq!((e.score, e.grade.as_str()), (100.0, "D"));
+    assert_eq!(e.vetoes[0].veto, "V1");
+    let mut records = clean_year(5);
+    records.push(Record::Accident(Accident {
+        id: id("ACC-1"),
+        lift: lift(1),
+        occurred_at: Timestamp::from_millis(Y0 + 200 * DAY),
+        class: AccidentClass::Ordinary,
+        responsible: vec![unit_code()],
+        deaths: 0,
+        injuries: 1,
+        description: String::new(),
+    }));
+    let e = eval(&records, 5);
+    assert_eq!(e.grade, "D");
+    assert_eq!(e.vetoes[0].records, vec![id("ACC-1")]);
+}
+
+#[test]
+fn an_appeal_recomputes_without_the_disputed_records_and_changes_are_explained() {
+    let mut records = clean_year(10);
+    records.push(complaint("C1", true));
+    records.push(penalty("P1"));
+    let before = eval(&records, 10);
+    let appeal = evaluate(
+        &RuleSet::hangzhou_maintenance(),
+        &unit(10),
+        &records,
+        &Period::year(2025),
+        &[id("P1")].into_iter().collect(),
+    );
+    assert_eq!(appeal.score, before.score + 4.0);
+    assert_eq!(appeal.excluded, vec![id("P1")]);
+    let c = change(&before, &appeal);
+    assert_eq!(c.score, 4.0);
+    assert_eq!(c.better, vec![("S2".to_string(), 4.0)]);
+    assert!(c.worse.is_empty());
+}
+
+fn bad_record(kind: u8, n: u32) -> Record {
+    let tag = format!("X{n}");
+    match kind % 5 {
+        0 => complaint(&tag, true),
+        1 => penalty(&tag),
+        2 => fault(&tag, 1 + n % 10, i64::from(n % 300), 3),
+        3 => session(&tag, 1 + n % 10, i64::from(n % 300) + 0, 5),
+        _ => rescue(&format!("RS-{tag}"), 50, true),
+    }
+}
+
+proptest! {
+    /// A bad record never raises the score, and the evaluation does not depend on record order.
+    #[test]
+    fn bad_records_never_help_and_order_does_not_matter(
+        kinds in prop::collection::vec(any::<u8>(), 0..30),
+        extra in any::<u8>(),
+        rotate in any::<prop::sample::Index>(),
+    ) {
+        let mut records = clean_year(10);
+        for (n, k) in kinds.iter().enumerate() {
+            records.push(bad_record(*k, n as u32));
+        }
+        let base = eval(&records, 10);
+        let mut more = records.clone();
+        more.push(bad_record(extra, 999));
+        prop_assert!(eval(&more, 10).score <= base.score);
+        let mut shuffled = records.clone();
+        let k = rotate.index(shuffled.len());
+        shuffled.rotate_left(k);
+        shuffled.reverse();
+        prop_assert_eq!(eval(&shuffled, 10), base);
+    }
+}
+
+#[test]
+fn a_simulated_citys_better_units_score_better() {
+    use liftspec_sim::{city::City, config::SimConfig, records::year_of_records};
+    let city = City::generate(&SimConfig {
+        lifts: 10_000,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let year = year_of_records(&city, 2025, 5);
+    let rules = RuleSet::hangzhou_maintenance();
+    let mut pairs = Vec::new();
+    let mut all_units = Vec::new();
+    let mut singles = Vec::new();
+    for (u, mu) in city.maintenance_units.iter().enumerate() {
+        let lifts: Vec<LiftFacts> = city
+            .lifts
+            .iter()
+            .filter(|l| l.maintenance_unit as usize == u)
+            .map(|l| LiftFacts {
+                registration_code: l.registration_code.clone(),
+                family: l.kind.maintenance_family(),
+            })
+            .collect();
+        if lifts.len() < 20 {
+            continue;
+        }
+        let facts = UnitFacts {
+            unit: mu.organisation.credit_code.clone(),
+            lifts,
+            technicians: mu.technicians.len() as u32,
+            licence_valid_until: None,
+        };
+        let e = evaluate(
+            &rules,
+            &facts,
+            &year.records,
+            &Period::year(2025),
+            &BTreeSet::new(),
+        );
+        assert!(e.deductions.iter().all(|d| !d.clause.is_empty()));
+        pairs.push((year.unit_quality[u], e.score));
+        all_units.push(facts);
+        singles.push(e);
+    }
+    // Evaluating every unit at once sorts the records once and gives the same results.
+    assert_eq!(
+        evaluate_all(&rules, &all_units, &year.records, &Period::year(2025)),
+        singles
+    );
+    assert!(pairs.len() >= 3, "{} units", pairs.len());
+    // Rank agreement between the simulated quality and the score.
+    let mut concordant = 0;
+    let mut total = 0;
+    for i in 0..pairs.len() {
+        for j in i + 1..pairs.len() {
+            total += 1;
+            if (pairs[i].0 - pairs[j].0) * (pairs[i].1 - pairs[j].1) > 0.0 {
+                concordant += 1;
+            }
+        }
+    }
+    assert!(
+        concordant * 10 >= total * 7,
+        "{concordant}/{total} pairs agree: {pairs:?}"
+    );
+}
+
+fn targets() -> Vec<Target> {
+    (0..20)
+        .map(|i| Target {
+            id: format!("T{i:02}"),
+            unit: format!("U{}", i % 4),
+            weight: if i < 5 { 3 } else { 1 },
+        })
+        .collect()
+}
+
+fn inspectors() -> Vec<Inspector> {
+    (0..6)
+        .map(|i| Inspector {
+            id: format!("I{i}"),
+            conflicts: if i == 0 { vec!["U0".into()] } else { vec![] },
+        })
+        .collect()
+}
+
+#[test]
+fn the_draw_is_reproducible_verifiable_and_avoids_conflicts() {
+    let d = draw(20251129, &targets(), 6, &inspectors(), 2);
+    assert_eq!(d, draw(20251129, &targets(), 6, &inspectors(), 2));
+    assert_eq!(d.picks.len(), 6);
+    assert!(verify(&d, &targets(), &inspectors(), 2));
+    let mut tampered = d.clone();
+    tampered.picks[0].0 = "NOT-A-TARGET".into();
+    assert!(!verify(&tampered, &targets(), &inspectors(), 2));
+    let ids: BTreeSet<_> = d.picks.iter().map(|p| &p.0).collect();
+    assert_eq!(ids.len(), 6, "without replacement");
+    for (target, inspectors) in &d.picks {
+        let unit = &targets()
+            .into_iter()
+            .find(|t| &t.id == target)
+            .unwrap()
+            .unit;
+        if unit == "U0" {
+            assert!(
+                !inspectors.contains(&"I0".to_string()),
+                "I0 has a conflict with U0"
+            );
+        }
+        assert_eq!(inspectors.len(), 2);
+    }
+    assert_eq!(CheckFrequency::default().for_grade("D"), 6);
+    assert!(CheckFrequency::default().for_grade("A") < CheckFrequency::default().for_grade("C"));
+}
+
+#[test]
+fn draw_frequencies_follow_the_weights() {
+    let two = vec![
+        Target {
+            id: "ordinary".into(),
+            unit: "U".into(),
+            weight: 1,
+        },
+        Target {
+            id: "school".into(),
+            unit: "U".into(),
+            weight: 3,
+        },
+    ];
+    let school = (0..20_000u64)
+        .filter(|seed| draw(*seed, &two, 1, &[], 0).picks[0].0 == "school")
+        .count();
+    let share = school as f64 / 20_000.0;
+    assert!((share - 0.75).abs() < 0.015, "{share}");
+}
+
+#[test]
+fn tenders_weigh_reliability_after_sales_and_credit() {
+    let t = |bidder: &str, faults, fix, sla, grade: &str| TenderFacts {
+        bidder: bidder.into(),
+        model: "M".into(),
+        lift_years: 100.0,
+        faults,
+        mean_fix_hours: fix,
+        rescue_sla_percent: sla,
+        grade: grade.into(),
+    };
+    let scores = score_tenders(
+        &[
+            t("reliable", 50, 4.0, 95.0, "A"),
+            t("median", 100, 6.0, 90.0, "B"),
+            t("fragile", 300, 12.0, 70.0, "C"),
+        ],
+        &TenderWeights::default(),
+    );
+    let order: Vec<_> = scores.iter().map(|s| s.bidder.as_str()).collect();
+    assert_eq!(order, vec!["reliable", "median", "fragile"]);
+    assert!(
+        scores[0].score > 90.0 && scores[2].score < 50.0,
+        "{scores:?}"
+    );
+    assert!(scores[2].explanation[0].contains("3.00 faults per lift-year"));
+}
