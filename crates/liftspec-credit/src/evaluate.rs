@@ -235,10 +235,14 @@ fn evaluate_refs(
             {
                 sessions.entry(m.lift.as_str()).or_default().push(m);
             }
-            Record::Fault(f) if kept(&f.id) && mine(&f.lift) && period.contains(f.raised_at) => {
-                if f.code.number() != 11 {
-                    add(Measure::FaultsPerLiftYear, 1.0 / lift_years, Some(&f.id));
-                }
+            // Trapped passengers (code 11) are counted from rescues, not as faults.
+            Record::Fault(f)
+                if kept(&f.id)
+                    && mine(&f.lift)
+                    && period.contains(f.raised_at)
+                    && f.code.number() != 11 =>
+            {
+                add(Measure::FaultsPerLiftYear, 1.0 / lift_years, Some(&f.id));
             }
             Record::Rescue(x)
                 if mine(&x.lift) && !x.false_alarm && period.contains(x.reported_at) =>

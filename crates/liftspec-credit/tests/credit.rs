@@ -295,7 +295,7 @@ fn bad_record(kind: u8, n: u32) -> Record {
         0 => complaint(&tag, true),
         1 => penalty(&tag),
         2 => fault(&tag, 1 + n % 10, i64::from(n % 300), 3),
-        3 => session(&tag, 1 + n % 10, i64::from(n % 300) + 0, 5),
+        3 => session(&tag, 1 + n % 10, i64::from(n % 300), 5),
         _ => rescue(&format!("RS-{tag}"), 50, true),
     }
 }
