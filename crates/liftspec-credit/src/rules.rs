@@ -263,4 +263,18 @@ impl RuleSet {
         Self::from_json(include_str!("../rules/hangzhou-maintenance.json"))
             .expect("the built-in rule set is valid (a test checks it)")
     }
+
+    /// liftspec's default rule set for use units: inspection results, fault and entrapment
+    /// rates of their lifts, complaints and penalties (weights pending the city's table).
+    pub fn hangzhou_use_unit() -> Self {
+        Self::from_json(include_str!("../rules/hangzhou-use-unit.json"))
+            .expect("the built-in rule set is valid (a test checks it)")
+    }
+
+    /// liftspec's default rule set for manufacturers and installers: failure and entrapment
+    /// rates of their lifts per lift-year, complaints and penalties.
+    pub fn hangzhou_manufacturer() -> Self {
+        Self::from_json(include_str!("../rules/hangzhou-manufacturer.json"))
+            .expect("the built-in rule set is valid (a test checks it)")
+    }
 }

@@ -170,6 +170,37 @@ fn the_built_in_rule_set_is_valid_and_bad_files_say_where() {
 }
 
 #[test]
+fn the_use_unit_and_manufacturer_defaults_are_valid_and_read_their_measures() {
+    use liftspec_credit::rules::Subject;
+    let use_unit = RuleSet::hangzhou_use_unit();
+    let maker = RuleSet::hangzhou_manufacturer();
+    assert_eq!(
+        (use_unit.subject, maker.subject),
+        (Subject::UseUnit, Subject::Manufacturer)
+    );
+    assert_eq!((use_unit.full_score(), maker.full_score()), (100.0, 100.0));
+    let mut records = clean_year(10);
+    for k in 0..30 {
+        records.push(fault(&format!("F{k}"), 1 + k % 10, 10 + k as i64, 2));
+    }
+    // 3 faults per lift-year: (3 − 0.8) × 10 = 22 points for the manufacturer.
+    let e = evaluate(
+        &maker,
+        &unit(10),
+        &records,
+        &Period::year(2025),
+        &BTreeSet::new(),
+    );
+    assert_eq!(e.deductions[0].indicator, "Q1");
+    assert!(
+        (e.deductions[0].points - 22.0).abs() < 1e-9,
+        "{:?}",
+        e.deductions
+    );
+    assert_eq!((e.score, e.grade.as_str()), (78.0, "B"));
+}
+
+#[test]
 fn a_clean_year_scores_full_marks() {
     let e = eval(&clean_year(10), 10);
     assert_eq!(
@@ -199,6 +230,21 @@ fn each_indicator_deducts_with_its_clause_and_records() {
     records.push(complaint("C1", true));
     records.push(complaint("C2", false)); // not substantiated: no deduction
     records.push(penalty("P1"));
+    for (n, result) in [
+        ("I1", InspectionResult::Pass),
+        ("I2", InspectionResult::PassAfterRectification),
+    ] {
+        records.push(Record::Inspection(InspectionRecord {
+            id: id(n),
+            lift: lift(5),
+            body: unit_code(),
+            kind: InspectionKind::Periodic,
+            inspected_on: NaiveDate::from_ymd_opt(2025, 5, 5).unwrap(),
+            result,
+            report_number: n.into(),
+            next_due: NaiveDate::from_ymd_opt(2026, 5, 5).unwrap(),
+        }));
+    }
     let e = eval(&records, 10);
     let by = |id: &str| e.deductions.iter().find(|d| d.indicator == id).cloned();
     let q1 = by("Q1").expect("overdue maintenance");
@@ -230,6 +276,14 @@ fn each_indicator_deducts_with_its_clause_and_records() {
     assert!(by("E1").unwrap().clause.contains("Art. 30"));
     assert_eq!(by("S1").unwrap().records, vec![id("C1")]);
     assert_eq!(by("S1").unwrap().value, 10.0, "1 per 10 lifts");
+    // Two rescues over 10 lift-years: 20 per 100 lift-years, (20 − 5) × 0.5.
+    assert_eq!(by("E2").unwrap().points, 7.5);
+    // One of two inspections not passed first time: 50 %, (50 − 5) × 0.4 = 18, capped at 8.
+    let p2 = by("P2").unwrap();
+    assert_eq!(
+        (p2.value, p2.points, p2.records.clone()),
+        (50.0, 8.0, vec![id("I2")])
+    );
     assert_eq!(by("S2").unwrap().points, 4.0);
     let total: f64 = e.deductions.iter().map(|d| d.points).sum();
     assert!((e.score - (100.0 - total)).abs() < 1e-6);
