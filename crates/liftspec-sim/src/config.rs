@@ -42,7 +42,7 @@ impl Default for SimConfig {
         Self {
             seed: 2020,
             lifts: 200,
-            // 2026-11-30 07:00 Asia/Shanghai, the morning peak.
+            // 2026-12-03 07:00 Asia/Shanghai (a Thursday), the morning peak.
             start: Timestamp::from_millis(1_796_252_400_000),
             duration_s: 3600,
             moving_status_ms: 1000,

@@ -113,7 +113,7 @@ pub fn run(
     provider: Box<dyn TravelTime + Send>,
     incidents: usize,
 ) -> Outcome {
-    let start = 1_796_284_800_000i64; // 2026-11-30 16:00 local
+    let start = 1_796_284_800_000i64; // 2026-12-03 16:00 local
     let mut rng = Rng::new(2024);
     // Which lifts trap people, and when (within 30 minutes of the power cut).
     let mut reports: Vec<(i64, usize)> = (0..incidents)
