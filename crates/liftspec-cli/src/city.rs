@@ -1,0 +1,393 @@
+//! `liftspec city`: a city end to end — simulated lifts through the platform's receive path into
+//! the detectors, then a year of records rated for credit and screened for risk — with a summary
+//! and a self-contained HTML report plus the same data as JSON.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::Datelike;
+use clap::Args;
+use liftspec_credit::evaluate::{evaluate_all, LiftFacts, Period, UnitFacts};
+use liftspec_credit::rules::RuleSet;
+use liftspec_detect::detection::DetectedKind;
+use liftspec_detect::lift::{LiftDetector, LiftProfile};
+use liftspec_detect::thresholds::Thresholds;
+use liftspec_model::record::Record;
+use liftspec_model::time::Timestamp;
+use liftspec_protocol::session::ReceiverSession;
+use liftspec_protocol::validate::ValidationContext;
+use liftspec_risk::triggers::{screen, ComponentRegistry, LiftRiskInput, Policy};
+use liftspec_sim::config::SimConfig;
+use liftspec_sim::records::year_of_records;
+use liftspec_sim::stream::Simulation;
+
+use crate::{write_atomic, Failure};
+
+#[derive(Args)]
+pub(crate) struct CityArgs {
+    /// Lifts in the city.
+    #[arg(long, default_value_t = 2000)]
+    lifts: u32,
+    /// Virtual hours to simulate.
+    #[arg(long, default_value_t = 2.0)]
+    hours: f64,
+    /// Seed: the same seed gives the same city and results.
+    #[arg(long, default_value_t = 2020)]
+    seed: u64,
+    /// Fault rates as a multiple of the defaults (a bad day shows more kinds).
+    #[arg(long, default_value_t = 100.0)]
+    fault_scale: f64,
+    /// Folder for report.json and report.html.
+    #[arg(long, default_value = "liftspec-report")]
+    out: PathBuf,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    seed: u64,
+    lifts: usize,
+    buildings: usize,
+    maintenance_units: usize,
+    virtual_hours: f64,
+    frames: u64,
+    frames_per_second: f64,
+    rejected_frames: u64,
+    faults_injected: BTreeMap<String, u32>,
+    detections: BTreeMap<String, u32>,
+    injected_faults_detected_percent: f64,
+    credit_grades: BTreeMap<String, u32>,
+    lowest_credit: Vec<(String, f64, String)>,
+    risk_triggered: usize,
+    top_risk: Vec<(String, Vec<String>)>,
+}
+
+pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
+    if !(args.hours > 0.0 && args.hours <= 24.0 * 30.0) {
+        return Err(Failure(format!(
+            "--hours: {} is outside (0, 720]",
+            args.hours
+        )));
+    }
+    let d = SimConfig::default();
+    let config = SimConfig {
+        seed: args.seed,
+        lifts: args.lifts,
+        duration_s: (args.hours * 3600.0) as u64,
+        faults: d.faults.scaled(args.fault_scale),
+        ..d
+    };
+    let started = Instant::now();
+    eprintln!(
+        "[1/4] simulating {} lifts for {} h …",
+        args.lifts, args.hours
+    );
+    let mut sim =
+        Simulation::new(config.clone()).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
+    let city = sim.city().clone();
+    let equipment: Vec<_> = (0..city.lifts.len())
+        .filter_map(|i| city.equipment(i))
+        .collect();
+    let credentials: Vec<_> = (0..city.lifts.len())
+        .map(|i| city.keys(i).credentials())
+        .collect();
+    let mut sessions: Vec<ReceiverSession> = (0..city.lifts.len())
+        .map(|_| ReceiverSession::new(64))
+        .collect();
+    let mut detectors: Vec<LiftDetector> = equipment
+        .iter()
+        .map(|e| LiftDetector::new(LiftProfile::from_equipment(e)))
+        .collect();
+    let thresholds = Thresholds::default();
+    let mut detections: BTreeMap<String, u32> = BTreeMap::new();
+    let mut detected_lifts: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+    let (mut frames, mut rejected) = (0u64, 0u64);
+    let mut next_tick = config.start.millis();
+    let mut out = Vec::new();
+    for frame in sim.by_ref() {
+        frames += 1;
+        while next_tick <= frame.at.millis() {
+            for (i, det) in detectors.iter_mut().enumerate() {
+                det.on_tick(Timestamp::from_millis(next_tick), &thresholds, &mut out);
+                for x in out.drain(..).filter(|x| x.raised) {
+                    *detections.entry(format!("{:?}", x.kind)).or_default() += 1;
+                    detected_lifts
+                        .entry(i as u32)
+                        .or_default()
+                        .push(x.detected_at.millis());
+                }
+            }
+            next_tick += 5000;
+        }
+        let i = frame.lift as usize;
+        let floors = &equipment[i].floors;
+        let ctx = ValidationContext::new(
+            floors.lowest_floor(),
+            floors.highest_floor(),
+            equipment[i].rated_speed_mm_s,
+            frame.at,
+        );
+        match sessions[i].receive(&frame.bytes, &city.lifts[i].device, &credentials[i], &ctx) {
+            Ok(received) => {
+                for env in &received.deliver {
+                    detectors[i].on_envelope(env, frame.at, &thresholds, &mut out);
+                }
+            }
+            Err(_) => rejected += 1,
+        }
+        for x in out
+            .drain(..)
+            .filter(|x| x.raised && x.kind != DetectedKind::ClockDrift)
+        {
+            *detections.entry(format!("{:?}", x.kind)).or_default() += 1;
+            detected_lifts
+                .entry(frame.lift)
+                .or_default()
+                .push(x.detected_at.millis());
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let truth = sim.take_ground_truth();
+    let mut injected: BTreeMap<String, u32> = BTreeMap::new();
+    let mut found = 0;
+    let end = config.start.millis() + config.duration_s as i64 * 1000;
+    let mut counted = 0;
+    for t in &truth {
+        *injected.entry(format!("{:?}", t.kind)).or_default() += 1;
+        if t.start.millis() > end - 15 * 60_000 {
+            continue; // too late in the run to be detectable
+        }
+        counted += 1;
+        let hi = t.end.map_or(end, |e| e.millis()) + 180_000;
+        if detected_lifts.get(&t.lift).is_some_and(|ds| {
+            ds.iter()
+                .any(|d| (t.start.millis() - 1000..=hi).contains(d))
+        }) {
+            found += 1;
+        }
+    }
+
+    eprintln!("[2/4] a year of records …");
+    let year = year_of_records(&city, 2025, args.seed);
+    eprintln!(
+        "[3/4] credit of {} maintenance units …",
+        city.maintenance_units.len()
+    );
+    let units: Vec<UnitFacts> = city
+        .maintenance_units
+        .iter()
+        .enumerate()
+        .map(|(u, mu)| UnitFacts {
+            unit: mu.organisation.credit_code.clone(),
+            lifts: city
+                .lifts
+                .iter()
+                .filter(|l| l.maintenance_unit as usize == u)
+                .map(|l| LiftFacts {
+                    registration_code: l.registration_code.clone(),
+                    family: l.kind.maintenance_family(),
+                })
+                .collect(),
+            technicians: mu.technicians.len() as u32,
+            licence_valid_until: None,
+        })
+        .collect();
+    let evaluations = evaluate_all(
+        &RuleSet::hangzhou_maintenance(),
+        &units,
+        &year.records,
+        &Period::year(2025),
+    );
+    let mut grades: BTreeMap<String, u32> = BTreeMap::new();
+    for e in &evaluations {
+        *grades.entry(e.grade.clone()).or_default() += 1;
+    }
+    let mut lowest: Vec<(String, f64, String)> = evaluations
+        .iter()
+        .map(|e| {
+            (
+                e.unit.to_string(),
+                e.score,
+                e.deductions
+                    .iter()
+                    .max_by(|a, b| a.points.total_cmp(&b.points))
+                    .map_or(String::new(), |d| format!("{} ({})", d.name, d.clause)),
+            )
+        })
+        .collect();
+    lowest.sort_by(|a, b| a.1.total_cmp(&b.1));
+    lowest.truncate(5);
+
+    eprintln!("[4/4] risk screening …");
+    let mut monthly: BTreeMap<&str, BTreeMap<(i32, u32), u32>> = BTreeMap::new();
+    let mut disasters: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for r in &year.records {
+        match r {
+            Record::Fault(f) => {
+                if let Ok(day) = f.raised_at.local_date() {
+                    *monthly
+                        .entry(f.lift.as_str())
+                        .or_default()
+                        .entry((day.year(), day.month()))
+                        .or_default() += 1;
+                }
+            }
+            Record::Disaster(x) => disasters
+                .entry(x.lift.as_str())
+                .or_default()
+                .push(x.clone()),
+            _ => {}
+        }
+    }
+    let today = config.start.local_date().unwrap_or_default();
+    let (policy, registry) = (Policy::hangzhou(), ComponentRegistry::default_lives());
+    let mut risky: Vec<(String, Vec<String>, usize)> = Vec::new();
+    for l in &city.lifts {
+        let input = LiftRiskInput {
+            registration_code: l.registration_code.clone(),
+            kind: l.kind,
+            commissioned_on: l.commissioned_on,
+            counters: None,
+            monthly_faults: monthly
+                .get(l.registration_code.as_str())
+                .map_or(Vec::new(), |m| {
+                    m.iter().map(|((y, mo), n)| (*y, *mo, *n)).collect()
+                }),
+            disasters: disasters
+                .get(l.registration_code.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            replacements: Vec::new(),
+        };
+        let found =
+            screen(&policy, &registry, &input, today).map_err(|e| Failure(e.to_string()))?;
+        if !found.is_empty() {
+            let reasons = found
+                .iter()
+                .map(|t| format!("{} since {} ({})", t.condition, t.first_held, t.clause))
+                .collect();
+            risky.push((l.registration_code.to_string(), reasons, found.len()));
+        }
+    }
+    let risk_triggered = risky.len();
+    risky.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let report = Report {
+        seed: args.seed,
+        lifts: city.lifts.len(),
+        buildings: city.buildings.len(),
+        maintenance_units: city.maintenance_units.len(),
+        virtual_hours: args.hours,
+        frames,
+        frames_per_second: frames as f64 / elapsed,
+        rejected_frames: rejected,
+        faults_injected: injected,
+        detections,
+        injected_faults_detected_percent: 100.0 * f64::from(found) / f64::from(counted.max(1)),
+        credit_grades: grades,
+        lowest_credit: lowest,
+        risk_triggered,
+        top_risk: risky.into_iter().take(10).map(|(c, r, _)| (c, r)).collect(),
+    };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Failure(format!("{}: {e}", args.out.display())))?;
+    let json = serde_json::to_string_pretty(&report)? + "\n";
+    write_atomic(&args.out.join("report.json"), json.as_bytes())?;
+    write_atomic(&args.out.join("report.html"), html(&report).as_bytes())?;
+    if args.json {
+        print!("{json}");
+    } else {
+        println!(
+            "City (seed {}): {} lifts, {} buildings, {} maintenance units.",
+            report.seed, report.lifts, report.buildings, report.maintenance_units
+        );
+        println!("Protocol: {} frames in {:.1} s ({:.0} frames/s through decode, verify, validate, sequence, detect); {} rejected.", report.frames, elapsed, report.frames_per_second, report.rejected_frames);
+        println!("Faults injected: {:?}", report.faults_injected);
+        println!("Detections: {:?}", report.detections);
+        println!(
+            "Injected faults detected: {:.1} %",
+            report.injected_faults_detected_percent
+        );
+        println!(
+            "Credit grades (2025): {:?}; lowest: {:?}",
+            report.credit_grades,
+            report.lowest_credit.first()
+        );
+        println!(
+            "Risk: {} of {} lifts have an Art. 32 trigger.",
+            report.risk_triggered, report.lifts
+        );
+        println!("Report: {}", args.out.join("report.html").display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn bars(title: &str, data: &BTreeMap<String, u32>) -> String {
+    let max = data.values().copied().max().unwrap_or(1).max(1);
+    let mut svg = format!(
+        "<h2>{}</h2><svg width=\"720\" height=\"{}\" role=\"img\">",
+        escape(title),
+        22 * data.len() + 4
+    );
+    for (i, (k, v)) in data.iter().enumerate() {
+        let w = 460 * v / max;
+        let y = 22 * i;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text><rect x=\"220\" y=\"{}\" width=\"{w}\" height=\"16\" fill=\"#3b7dd8\"/><text x=\"{}\" y=\"{}\" font-size=\"13\">{v}</text>",
+            y + 14,
+            escape(k),
+            y + 2,
+            226 + w,
+            y + 14
+        ));
+    }
+    svg + "</svg>"
+}
+
+fn html(r: &Report) -> String {
+    let mut risk = String::from("<h2>Top risk lifts (Hangzhou Reg. Art. 32)</h2><ul>");
+    for (code, reasons) in &r.top_risk {
+        risk.push_str(&format!(
+            "<li><b>{}</b>: {}</li>",
+            escape(code),
+            escape(&reasons.join("; "))
+        ));
+    }
+    risk.push_str("</ul>");
+    let mut credit = String::from("<h2>Lowest credit scores</h2><ul>");
+    for (unit, score, why) in &r.lowest_credit {
+        credit.push_str(&format!(
+            "<li>{} — {score:.1}: {}</li>",
+            escape(unit),
+            escape(why)
+        ));
+    }
+    credit.push_str("</ul>");
+    format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>liftspec city report</title><body style=\"font-family:sans-serif;max-width:760px;margin:auto\"><h1>liftspec city report</h1><p>Seed {}: {} lifts in {} buildings, {} maintenance units; {} virtual hours, {} frames ({:.0}/s), {} rejected. Injected faults detected: {:.1} %.</p>{}{}{}{}{}</body></html>\n",
+        r.seed,
+        r.lifts,
+        r.buildings,
+        r.maintenance_units,
+        r.virtual_hours,
+        r.frames,
+        r.frames_per_second,
+        r.rejected_frames,
+        r.injected_faults_detected_percent,
+        bars("Faults injected by kind", &r.faults_injected),
+        bars("Detections by kind", &r.detections),
+        bars("Credit grades of maintenance units (2025)", &r.credit_grades),
+        credit,
+        risk
+    )
+}

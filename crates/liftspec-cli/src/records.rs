@@ -1,0 +1,213 @@
+//! `liftspec credit explain` and `liftspec risk screen` over JSON-lines files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use liftspec_credit::evaluate::{evaluate, LiftFacts, Period, UnitFacts};
+use liftspec_credit::rules::RuleSet;
+use liftspec_model::catalogue::MaintenanceFamily;
+use liftspec_model::id::{ClassScheme, CreditCode, RecordId};
+use liftspec_model::record::Record;
+use liftspec_risk::triggers::{screen, ComponentRegistry, LiftRiskInput, Policy};
+
+use crate::Failure;
+
+#[derive(Subcommand)]
+pub(crate) enum CreditCommand {
+    /// Score a maintenance unit from a record file and explain every deduction.
+    Explain {
+        /// Records, one JSON record per line (`{"maintenance": {...}}`, `{"fault": {...}}`, …).
+        #[arg(long)]
+        records: String,
+        /// The unit's unified social credit code.
+        #[arg(long)]
+        unit: String,
+        /// A rule file (default: liftspec's Hangzhou maintenance-unit rules).
+        #[arg(long)]
+        rules: Option<String>,
+        /// The calendar year evaluated.
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// Technicians on the unit's staff.
+        #[arg(long, default_value_t = 1)]
+        technicians: u32,
+        /// Record ids left out (an appeal), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        exclude: Vec<String>,
+        /// Print the evaluation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RiskCommand {
+    /// Screen lifts for risk-assessment triggers.
+    Screen {
+        /// Lifts, one JSON object per line (registrationCode, kind, commissionedOn, counters,
+        /// monthlyFaults, disasters, replacements).
+        #[arg(long)]
+        lifts: String,
+        /// A policy file (default: Hangzhou Reg. Art. 32).
+        #[arg(long)]
+        policy: Option<String>,
+        /// The screening date (default: today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Print the triggers as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read(path: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))
+}
+
+fn lines<T: serde::de::DeserializeOwned>(path: &str) -> Result<Vec<T>, Failure> {
+    read(path)?
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l).map_err(|e| Failure(format!("{path}: line {}: {e}", n + 1)))
+        })
+        .collect()
+}
+
+pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
+    let CreditCommand::Explain {
+        records,
+        unit,
+        rules,
+        year,
+        technicians,
+        exclude,
+        json,
+    } = command;
+    let rule_set = match &rules {
+        Some(path) => {
+            RuleSet::from_json(&read(path)?).map_err(|e| Failure(format!("{path}: {e}")))?
+        }
+        None => RuleSet::hangzhou_maintenance(),
+    };
+    let unit: CreditCode = unit.parse().map_err(|e| Failure(format!("--unit: {e}")))?;
+    let all: Vec<Record> = lines(&records)?;
+    // The unit's lifts: those it maintained in the records.
+    let mut lifts: BTreeMap<String, LiftFacts> = BTreeMap::new();
+    for r in &all {
+        if let Record::Maintenance(m) = r {
+            if m.maintenance_unit == unit {
+                let family = m
+                    .lift
+                    .equipment_kind(ClassScheme::Catalogue2014)
+                    .map_or(MaintenanceFamily::TractionAndPositiveDrive, |k| {
+                        k.maintenance_family()
+                    });
+                lifts.insert(
+                    m.lift.to_string(),
+                    LiftFacts {
+                        registration_code: m.lift.clone(),
+                        family,
+                    },
+                );
+            }
+        }
+    }
+    let excluded: BTreeSet<RecordId> = exclude
+        .iter()
+        .map(|s| RecordId::parse(s).map_err(|e| Failure(format!("--exclude: {e}"))))
+        .collect::<Result<_, _>>()?;
+    let facts = UnitFacts {
+        unit,
+        lifts: lifts.into_values().collect(),
+        technicians,
+        licence_valid_until: None,
+    };
+    let e = evaluate(&rule_set, &facts, &all, &Period::year(year), &excluded);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&e)?);
+    } else {
+        println!(
+            "{} ({} lifts), {} {}: score {:.1}, grade {}",
+            e.unit,
+            facts.lifts.len(),
+            e.rules,
+            year,
+            e.score,
+            e.grade
+        );
+        for d in &e.deductions {
+            println!(
+                "  -{:.3} {} {} (value {}) — {}; records: {}",
+                d.points,
+                d.indicator,
+                d.name,
+                d.value,
+                d.clause,
+                d.records
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        for v in &e.vetoes {
+            println!("  veto {} — {}", v.veto, v.clause);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn risk(command: RiskCommand) -> Result<ExitCode, Failure> {
+    let RiskCommand::Screen {
+        lifts,
+        policy,
+        date,
+        json,
+    } = command;
+    let policy = match &policy {
+        Some(path) => {
+            Policy::from_json(&read(path)?).map_err(|e| Failure(format!("{path}: {e}")))?
+        }
+        None => Policy::hangzhou(),
+    };
+    let today = date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let registry = ComponentRegistry::default_lives();
+    let inputs: Vec<LiftRiskInput> = lines(&lifts)?;
+    let mut triggered = 0;
+    for (n, lift) in inputs.iter().enumerate() {
+        let found = screen(&policy, &registry, lift, today)
+            .map_err(|e| Failure(format!("{lifts}: line {}: {e}", n + 1)))?;
+        if found.is_empty() {
+            continue;
+        }
+        triggered += 1;
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({ "lift": lift.registration_code, "triggers": found })
+            );
+        } else {
+            println!("{}", lift.registration_code);
+            for t in &found {
+                println!(
+                    "  {:?} {} since {} — {}: {}",
+                    t.obligation,
+                    t.condition,
+                    t.first_held,
+                    t.clause,
+                    t.evidence.join("; ")
+                );
+            }
+        }
+    }
+    eprintln!(
+        "{triggered} of {} lifts have a trigger ({} on {today})",
+        inputs.len(),
+        policy.id
+    );
+    Ok(ExitCode::SUCCESS)
+}

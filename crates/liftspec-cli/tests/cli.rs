@@ -1,0 +1,314 @@
+//! The `liftspec` binary, run as a user would: outputs, files and exit codes, including bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn liftspec(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_liftspec"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("liftspec-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn vectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../liftspec-protocol/vectors")
+}
+
+#[test]
+fn city_writes_a_report_and_the_same_seed_gives_the_same_results() {
+    let dir = scratch("city");
+    let run = |out: &str| {
+        let o = liftspec(
+            &[
+                "city", "--lifts", "120", "--hours", "0.5", "--seed", "7", "--json", "--out", out,
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v
+    };
+    let a = run(dir.join("a").to_str().unwrap());
+    let b = run(dir.join("b").to_str().unwrap());
+    assert!(a["frames"].as_u64().unwrap() > 10_000);
+    for key in [
+        "frames",
+        "faultsInjected",
+        "detections",
+        "creditGrades",
+        "riskTriggered",
+        "topRisk",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    let html = std::fs::read_to_string(dir.join("a/report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("Art. 32"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("a/report.json")).unwrap()).unwrap();
+    assert_eq!(json["frames"], a["frames"]);
+    assert!(
+        !dir.join("a/report.json.tmp").exists(),
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn decode_prints_json_and_names_the_position_of_bad_input() {
+    let o = liftspec(
+        &["decode", vectors().join("status.hex").to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("\"status\""));
+    let stream = std::fs::read_to_string(vectors().join("stream.hex")).unwrap();
+    let bytes: Vec<u8> = (0..stream.trim().len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&stream[i..i + 2], 16).unwrap())
+        .collect();
+    let o = liftspec(&["decode", "-", "--format", "stream"], Some(&bytes));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the stream holds one corrupt block"
+    );
+    assert_eq!(text(&o.stdout).lines().count(), 2);
+    assert!(
+        text(&o.stderr).contains("stream.bad_crc") || text(&o.stderr).contains("stream."),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = liftspec(&["decode", "-", "--format", "hex"], Some(b"4c01\nzz\n"));
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("line 1") && err.contains("decode.too_short") && err.contains("line 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn validate_reports_field_paths_and_exit_codes() {
+    let status = vectors().join("status.hex");
+    let o = liftspec(
+        &[
+            "validate",
+            status.to_str().unwrap(),
+            "--lowest-floor",
+            "-1",
+            "--highest-floor",
+            "18",
+            "--rated-speed",
+            "1750",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let o = liftspec(
+        &["validate", status.to_str().unwrap(), "--highest-floor", "5"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stdout).contains("body.status.floor"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn keygen_and_sign_make_frames_that_verify() {
+    let dir = scratch("keys");
+    let keys = dir.join("device.json");
+    let o = liftspec(&["keygen", "--out", keys.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).trim().len(), 64, "the public key in hex");
+    let again = liftspec(&["keygen", "--out", keys.to_str().unwrap()], None);
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "never overwrites without --force"
+    );
+    let body =
+        r#"{"heartbeat":{"uptimeS":60,"signalDbm":-70,"batteryPercent":null,"clockOffsetMs":0}}"#;
+    let o = liftspec(
+        &[
+            "sign",
+            "--keys",
+            keys.to_str().unwrap(),
+            "--device",
+            "HZ-TEST-1",
+            "--seq",
+            "3",
+            "--sent-at",
+            "2026-11-29T08:00:00Z",
+            "--body",
+            body,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let decoded = liftspec(
+        &["decode", "-", "--format", "hex"],
+        Some(o.stdout.as_slice()),
+    );
+    assert!(decoded.status.success());
+    assert!(text(&decoded.stdout).contains("\"seq\":3"));
+    let bad = liftspec(
+        &[
+            "sign",
+            "--keys",
+            keys.to_str().unwrap(),
+            "--device",
+            "bad id!",
+            "--body",
+            body,
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).starts_with("error: --device"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn credit_and_risk_read_json_lines_and_reject_bad_lines_precisely() {
+    use liftspec_sim::{city::City, config::SimConfig, records::year_of_records};
+    let dir = scratch("records");
+    let city = City::generate(&SimConfig {
+        lifts: 200,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let year = year_of_records(&city, 2025, 4);
+    let records: String = year
+        .records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+    let path = dir.join("records.jsonl");
+    std::fs::write(&path, &records).unwrap();
+    let unit = city.maintenance_units[0]
+        .organisation
+        .credit_code
+        .to_string();
+    let o = liftspec(
+        &[
+            "credit",
+            "explain",
+            "--records",
+            path.to_str().unwrap(),
+            "--unit",
+            &unit,
+            "--technicians",
+            "6",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("score") && out.contains("grade"), "{out}");
+    std::fs::write(&path, format!("{records}{{\"maintenance\": 5}}\n")).unwrap();
+    let o = liftspec(
+        &[
+            "credit",
+            "explain",
+            "--records",
+            path.to_str().unwrap(),
+            "--unit",
+            &unit,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(&format!("line {}", year.records.len() + 1)),
+        "{err}"
+    );
+
+    let lift = |commissioned: &str| {
+        format!(
+            r#"{{"registrationCode":"31103301022010050007","kind":"tractionPassenger","commissionedOn":"{commissioned}","counters":null,"monthlyFaults":[[2026,8,3]],"disasters":[],"replacements":[]}}"#
+        )
+    };
+    let lifts = dir.join("lifts.jsonl");
+    std::fs::write(&lifts, lift("2009-05-01") + "\n").unwrap();
+    let o = liftspec(
+        &[
+            "risk",
+            "screen",
+            "--lifts",
+            lifts.to_str().unwrap(),
+            "--date",
+            "2026-11-30",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("inServiceOver") && out.contains("highFaultRate"),
+        "{out}"
+    );
+    std::fs::write(&lifts, lift("2027-01-01") + "\n").unwrap();
+    let o = liftspec(
+        &[
+            "risk",
+            "screen",
+            "--lifts",
+            lifts.to_str().unwrap(),
+            "--date",
+            "2026-11-30",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("line 1") && text(&o.stderr).contains("after the screening date")
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(
+        liftspec(&["city", "--lifts", "many"], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(liftspec(&["frobnicate"], None).status.code(), Some(2));
+    assert!(liftspec(&["--help"], None).status.success());
+    let o = liftspec(
+        &[
+            "city",
+            "--lifts",
+            "0",
+            "--out",
+            std::env::temp_dir().join("liftspec-zero").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("sim.config.out_of_range"));
+}
