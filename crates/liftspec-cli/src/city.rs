@@ -65,6 +65,162 @@ struct Report {
     lowest_credit: Vec<(String, f64, String)>,
     risk_triggered: usize,
     top_risk: Vec<(String, Vec<String>)>,
+    rescue: RescueSummary,
+}
+
+/// Rescues of the trapped passengers the detectors found.
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RescueSummary {
+    incidents: usize,
+    within_limit: usize,
+    cross_unit: usize,
+    fire_service: usize,
+    mean_arrival_min: f64,
+    arrival_minutes: BTreeMap<String, u32>,
+}
+
+/// Opens an incident for each trapped-passenger detection, dispatches it through the rescue
+/// service (own unit, then another unit, then 119), and plays the crews: they accept a minute
+/// after the offer, travel by the road estimate and release the passengers in five minutes.
+fn rescues(
+    city: &liftspec_sim::city::City,
+    trapped: &[(i64, u32, Option<i16>)],
+    end: i64,
+) -> RescueSummary {
+    use liftspec_rescue::dispatch::{CrewSite, RoadEstimate, TravelTime};
+    use liftspec_rescue::policy::RescuePolicy;
+    use liftspec_rescue::service::{LiftSite, Notice, ReportBy, RescueService};
+    let sites: Vec<LiftSite> = city
+        .lifts
+        .iter()
+        .map(|l| {
+            let b = &city.buildings[l.building as usize];
+            LiftSite {
+                registration_code: l.registration_code.clone(),
+                rescue_code: l.rescue_code.clone(),
+                device: l.device.clone(),
+                point: b.location.point,
+                address: b.location.address.clone(),
+                access_notes: b.location.access_notes.clone(),
+                built_up: b.location.built_up_area,
+                maintenance_unit: city.maintenance_units[l.maintenance_unit as usize]
+                    .organisation
+                    .credit_code
+                    .clone(),
+            }
+        })
+        .collect();
+    let crews: Vec<CrewSite> = city
+        .maintenance_units
+        .iter()
+        .flat_map(|u| {
+            u.crews.iter().map(|c| CrewSite {
+                id: c.id.clone(),
+                unit: u.organisation.credit_code.clone(),
+                point: u.station_of(&c.id).map_or(u.stations[0].point, |s| s.point),
+            })
+        })
+        .collect();
+    let mut service = RescueService::new(RescuePolicy::default(), sites.clone(), crews.clone());
+    let road = RoadEstimate::default();
+    let mut plan: Vec<(
+        i64,
+        u8,
+        liftspec_model::id::IncidentId,
+        liftspec_model::id::CrewId,
+    )> = Vec::new();
+    let mut key = 1u64;
+    let mut next = 0;
+    let Some(first) = trapped.iter().map(|t| t.0).min() else {
+        return RescueSummary::default();
+    };
+    let mut now = first;
+    while now <= end + 3 * 3_600_000 {
+        while next < trapped.len() && trapped[next].0 <= now {
+            let (_, lift, floor) = trapped[next];
+            let by = ReportBy::Telemetry(sites[lift as usize].registration_code.to_string());
+            let _ = service.report_at(key, by, 1, floor, Timestamp::from_millis(now));
+            key += 1;
+            next += 1;
+        }
+        for notice in service.tick(Timestamp::from_millis(now)) {
+            if let Notice::Offer { incident, crew, .. } = notice {
+                plan.push((now + 60_000, 0, incident, crew));
+            }
+        }
+        plan.sort_by_key(|p| p.0);
+        while plan.first().is_some_and(|p| p.0 <= now) {
+            let (at, step, incident, crew) = plan.remove(0);
+            let t = Timestamp::from_millis(at);
+            key += 1;
+            match step {
+                0 if service.accept(key, &crew, &incident, t).is_ok() => {
+                    let lift = service
+                        .incidents()
+                        .iter()
+                        .find(|x| x.id == incident)
+                        .map_or(0, |x| x.lift as usize);
+                    let from = crews.iter().find(|c| c.id == crew).map(|c| c.point);
+                    let minutes = from.map_or(30.0, |p| road.minutes(p, sites[lift].point, t));
+                    plan.push((at + (minutes * 60_000.0) as i64, 1, incident, crew));
+                }
+                1 if service.arrive(key, &crew, &incident, t).is_ok() => {
+                    plan.push((at + 5 * 60_000, 2, incident, crew));
+                }
+                2 if service.release(key, &crew, &incident, t).is_ok() => {
+                    let _ = service.close(
+                        &incident,
+                        liftspec_model::record::RescueCause::EquipmentFault,
+                        t,
+                    );
+                }
+                _ => {}
+            }
+        }
+        if next >= trapped.len()
+            && plan.is_empty()
+            && service
+                .incidents()
+                .iter()
+                .all(|x| !x.stage.open() || x.tier == 3)
+        {
+            break;
+        }
+        now += 30_000;
+    }
+    let mut summary = RescueSummary::default();
+    let mut total = 0.0;
+    for x in service.incidents() {
+        summary.incidents += 1;
+        summary.cross_unit += usize::from(x.tier == 2);
+        summary.fire_service += usize::from(x.tier == 3);
+        if let Some(a) = x.arrived_at {
+            let minutes = a.millis_since(x.reported_at) as f64 / 60_000.0;
+            total += minutes;
+            let limit = if sites[x.lift as usize].built_up {
+                30.0
+            } else {
+                60.0
+            };
+            summary.within_limit += usize::from(minutes <= limit);
+            let bin = match minutes as u32 {
+                0..=9 => "a: under 10 min",
+                10..=19 => "b: 10-20 min",
+                20..=29 => "c: 20-30 min (built-up limit)",
+                30..=59 => "d: 30-60 min (limit elsewhere)",
+                _ => "e: over 60 min",
+            };
+            *summary.arrival_minutes.entry(bin.into()).or_default() += 1;
+        }
+    }
+    let arrived: u32 = summary.arrival_minutes.values().sum();
+    summary.mean_arrival_min = if arrived > 0 {
+        total / f64::from(arrived)
+    } else {
+        0.0
+    };
+    summary
 }
 
 pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
@@ -107,6 +263,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut detections: BTreeMap<String, u32> = BTreeMap::new();
     let mut detected_lifts: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
     let (mut frames, mut rejected) = (0u64, 0u64);
+    let mut trapped: Vec<(i64, u32, Option<i16>)> = Vec::new();
     let mut next_tick = config.start.millis();
     let mut out = Vec::new();
     for frame in sim.by_ref() {
@@ -120,6 +277,12 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                         .entry(i as u32)
                         .or_default()
                         .push(x.detected_at.millis());
+                    if matches!(
+                        x.kind,
+                        DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
+                    ) {
+                        trapped.push((x.detected_at.millis(), i as u32, x.floor));
+                    }
                 }
             }
             next_tick += 5000;
@@ -149,6 +312,12 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 .entry(frame.lift)
                 .or_default()
                 .push(x.detected_at.millis());
+            if matches!(
+                x.kind,
+                DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
+            ) {
+                trapped.push((x.detected_at.millis(), frame.lift, x.floor));
+            }
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -171,6 +340,8 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
             found += 1;
         }
     }
+
+    let rescue = rescues(&city, &trapped, end);
 
     eprintln!("[2/4] a year of records …");
     let year = year_of_records(&city, 2025, args.seed);
@@ -292,6 +463,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         lowest_credit: lowest,
         risk_triggered,
         top_risk: risky.into_iter().take(10).map(|(c, r, _)| (c, r)).collect(),
+        rescue,
     };
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure(format!("{}: {e}", args.out.display())))?;
@@ -311,6 +483,14 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         println!(
             "Injected faults detected: {:.1} %",
             report.injected_faults_detected_percent
+        );
+        println!(
+            "Rescue: {} entrapments dispatched; {} within the Art. 30 limit, mean arrival {:.1} min; {} cross-unit (Art. 37), {} to the fire service.",
+            report.rescue.incidents,
+            report.rescue.within_limit,
+            report.rescue.mean_arrival_min,
+            report.rescue.cross_unit,
+            report.rescue.fire_service
         );
         println!(
             "Credit grades (2025): {:?}; lowest: {:?}",
@@ -374,7 +554,7 @@ fn html(r: &Report) -> String {
     }
     credit.push_str("</ul>");
     format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>liftspec city report</title><body style=\"font-family:sans-serif;max-width:760px;margin:auto\"><h1>liftspec city report</h1><p>Seed {}: {} lifts in {} buildings, {} maintenance units; {} virtual hours, {} frames ({:.0}/s), {} rejected. Injected faults detected: {:.1} %.</p>{}{}{}{}{}</body></html>\n",
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>liftspec city report</title><body style=\"font-family:sans-serif;max-width:760px;margin:auto\"><h1>liftspec city report</h1><p>Seed {}: {} lifts in {} buildings, {} maintenance units; {} virtual hours, {} frames ({:.0}/s), {} rejected. Injected faults detected: {:.1} %.</p>{}{}{}{}{}{}</body></html>\n",
         r.seed,
         r.lifts,
         r.buildings,
@@ -386,6 +566,7 @@ fn html(r: &Report) -> String {
         r.injected_faults_detected_percent,
         bars("Faults injected by kind", &r.faults_injected),
         bars("Detections by kind", &r.detections),
+        bars("Rescue arrival times (Art. 30: 30 min built-up, 60 min elsewhere)", &r.rescue.arrival_minutes),
         bars("Credit grades of maintenance units (2025)", &r.credit_grades),
         credit,
         risk
