@@ -266,8 +266,13 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut trapped: Vec<(i64, u32, Option<i16>)> = Vec::new();
     let mut next_tick = config.start.millis();
     let mut out = Vec::new();
+    let progress = bar(config.duration_s, "simulated seconds");
     for frame in sim.by_ref() {
         frames += 1;
+        if frames % 50_000 == 0 {
+            progress
+                .set_position(((frame.at.millis() - config.start.millis()) / 1000).max(0) as u64);
+        }
         while next_tick <= frame.at.millis() {
             for (i, det) in detectors.iter_mut().enumerate() {
                 det.on_tick(Timestamp::from_millis(next_tick), &thresholds, &mut out);
@@ -320,6 +325,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
+    progress.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let truth = sim.take_ground_truth();
     let mut injected: BTreeMap<String, u32> = BTreeMap::new();
@@ -504,6 +510,21 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         println!("Report: {}", args.out.join("report.html").display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on standard error when it is a terminal; otherwise nothing is drawn.
+fn bar(len: u64, unit: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {unit} ({{elapsed}})"
+    )) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn escape(s: &str) -> String {
