@@ -507,10 +507,13 @@ impl RescueService {
             .ok_or_else(|| RescueError::UnknownIncident(id.to_string()))
     }
 
+    /// The common part of a crew's call: idempotency, stale and assignment checks, and the
+    /// stage the action needs. `None` when the call is a retry already applied.
     fn crew_call(
         &mut self,
         key: u64,
         action: &'static str,
+        required: Stage,
         crew: &CrewId,
         incident: &IncidentId,
         now: Timestamp,
@@ -536,6 +539,10 @@ impl RescueService {
             self.keys.remove(&key);
             return Err(RescueError::NotAssigned(crew.to_string()));
         }
+        if x.stage != required {
+            let stage = x.stage;
+            return Err(self.invalid(key, action, stage));
+        }
         Ok(Some((i, c)))
     }
 
@@ -555,12 +562,11 @@ impl RescueService {
         incident: &IncidentId,
         now: Timestamp,
     ) -> Result<(), RescueError> {
-        let Some((i, c)) = self.crew_call(key, "accept", crew, incident, now)? else {
+        let Some((i, c)) =
+            self.crew_call(key, "accept", Stage::Dispatching, crew, incident, now)?
+        else {
             return Ok(());
         };
-        if self.incidents[i].stage != Stage::Dispatching {
-            return Err(self.invalid(key, "accept", self.incidents[i].stage));
-        }
         let site = &self.lifts[self.incidents[i].lift as usize];
         let eta = self
             .travel
@@ -586,12 +592,11 @@ impl RescueService {
         incident: &IncidentId,
         now: Timestamp,
     ) -> Result<(), RescueError> {
-        let Some((i, c)) = self.crew_call(key, "decline", crew, incident, now)? else {
+        let Some((i, c)) =
+            self.crew_call(key, "decline", Stage::Dispatching, crew, incident, now)?
+        else {
             return Ok(());
         };
-        if self.incidents[i].stage != Stage::Dispatching {
-            return Err(self.invalid(key, "decline", self.incidents[i].stage));
-        }
         self.dispatcher.set_busy(c, false);
         let x = &mut self.incidents[i];
         x.passed.push(c);
@@ -612,12 +617,10 @@ impl RescueService {
         incident: &IncidentId,
         now: Timestamp,
     ) -> Result<(), RescueError> {
-        let Some((i, _)) = self.crew_call(key, "arrive", crew, incident, now)? else {
+        let Some((i, _)) = self.crew_call(key, "arrive", Stage::Accepted, crew, incident, now)?
+        else {
             return Ok(());
         };
-        if self.incidents[i].stage != Stage::Accepted {
-            return Err(self.invalid(key, "arrive", self.incidents[i].stage));
-        }
         let x = &mut self.incidents[i];
         x.stage = Stage::Arrived;
         x.arrived_at = Some(now);
@@ -638,12 +641,10 @@ impl RescueService {
         incident: &IncidentId,
         now: Timestamp,
     ) -> Result<(), RescueError> {
-        let Some((i, c)) = self.crew_call(key, "release", crew, incident, now)? else {
+        let Some((i, c)) = self.crew_call(key, "release", Stage::Arrived, crew, incident, now)?
+        else {
             return Ok(());
         };
-        if self.incidents[i].stage != Stage::Arrived {
-            return Err(self.invalid(key, "release", self.incidents[i].stage));
-        }
         self.dispatcher.set_busy(c, false);
         let x = &mut self.incidents[i];
         x.stage = Stage::Released;
