@@ -368,10 +368,14 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 .map(|l| LiftFacts {
                     registration_code: l.registration_code.clone(),
                     family: l.kind.maintenance_family(),
+                    // Every simulated lift reports through a terminal; insurance is not simulated.
+                    insured: false,
+                    smart_terminal: true,
                 })
                 .collect(),
             technicians: mu.technicians.len() as u32,
             licence_valid_until: None,
+            commendations: Vec::new(),
         })
         .collect();
     let evaluations = evaluate_all(

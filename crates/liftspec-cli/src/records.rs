@@ -111,6 +111,8 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
                     LiftFacts {
                         registration_code: m.lift.clone(),
                         family,
+                        insured: false,
+                        smart_terminal: false,
                     },
                 );
             }
@@ -125,6 +127,7 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
         lifts: lifts.into_values().collect(),
         technicians,
         licence_valid_until: None,
+        commendations: Vec::new(),
     };
     let e = evaluate(&rule_set, &facts, &all, &Period::year(year), &excluded);
     if json {
@@ -148,6 +151,21 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
                 d.value,
                 d.clause,
                 d.records
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        for b in &e.bonuses {
+            println!(
+                "  +{:.3} {} {} (value {}) — {}; records: {}",
+                b.points,
+                b.bonus,
+                b.name,
+                b.value,
+                b.clause,
+                b.records
                     .iter()
                     .map(|r| r.as_str())
                     .collect::<Vec<_>>()

@@ -1,5 +1,6 @@
 //! Evaluation: the measures of a unit's records over a period, the rule set's deductions and
-//! vetoes, a score, a grade and an explanation naming every rule, clause and record behind it.
+//! vetoes, bonus items, a score, a grade and an explanation naming every rule, clause and record
+//! behind it.
 //! An appeal recomputes with disputed records excluded.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,7 +11,7 @@ use liftspec_model::id::{CreditCode, RecordId, RegistrationCode};
 use liftspec_model::record::{InspectionKind, InspectionResult, Record, MAINTENANCE_INTERVAL_DAYS};
 use liftspec_model::time::Timestamp;
 
-use crate::rules::{Measure, RuleSet, VetoKind};
+use crate::rules::{BonusMeasure, Measure, RuleSet, VetoKind};
 
 /// Fewest minutes a maintenance item plausibly takes (liftspec default; the same rule as the
 /// detector's record check).
@@ -24,6 +25,25 @@ pub struct LiftFacts {
     pub registration_code: RegistrationCode,
     /// Its maintenance family (which TSG T5002 annex).
     pub family: MaintenanceFamily,
+    /// Covered by elevator safety liability insurance (Hangzhou Reg. Art. 6); false if absent.
+    #[serde(default)]
+    pub insured: bool,
+    /// Connected to the platform by a smart elevator terminal (opinions item 6); false if
+    /// absent.
+    #[serde(default)]
+    pub smart_terminal: bool,
+}
+
+/// A commendation by a supervising department (State Council Special Equipment Reg. Art. 8).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Commendation {
+    /// The record of it (the evidence a bonus line names).
+    pub id: RecordId,
+    /// Day it was awarded.
+    pub awarded_on: NaiveDate,
+    /// The awarding department.
+    pub by: String,
 }
 
 /// The unit under evaluation.
@@ -38,6 +58,9 @@ pub struct UnitFacts {
     pub technicians: u32,
     /// Licence expiry, if it needs one.
     pub licence_valid_until: Option<NaiveDate>,
+    /// Commendations (any period; those in the evaluated one count); none if absent.
+    #[serde(default)]
+    pub commendations: Vec<Commendation>,
 }
 
 /// The evaluation period, inclusive.
@@ -93,6 +116,24 @@ pub struct DeductionLine {
     pub records: Vec<RecordId>,
 }
 
+/// A bonus that applied.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BonusLine {
+    /// Bonus id.
+    pub bonus: String,
+    /// What it rewards.
+    pub name: String,
+    /// The measured value.
+    pub value: f64,
+    /// Points added (after the rule set's `maxBonus`).
+    pub points: f64,
+    /// The clause.
+    pub clause: String,
+    /// The records behind it (rescues, commendations; none for lift counts).
+    pub records: Vec<RecordId>,
+}
+
 /// A veto that applied.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -121,6 +162,9 @@ pub struct Evaluation {
     pub grade: String,
     /// Every deduction, in rule order.
     pub deductions: Vec<DeductionLine>,
+    /// Bonus items that applied, in rule order.
+    #[serde(default)]
+    pub bonuses: Vec<BonusLine>,
     /// Vetoes that applied.
     pub vetoes: Vec<VetoLine>,
     /// Records left out on appeal.
@@ -164,12 +208,21 @@ pub fn evaluate_all(
     let mut buckets: Vec<Vec<&Record>> = vec![Vec::new(); units.len()];
     for r in records {
         let owner = match r {
-            Record::Maintenance(m) => by_unit.get(m.maintenance_unit.as_str()),
-            Record::Fault(f) => by_lift.get(f.lift.as_str()),
-            Record::Rescue(x) => by_lift.get(x.lift.as_str()),
-            Record::Inspection(i) => by_lift.get(i.lift.as_str()),
-            Record::Complaint(c) => by_unit.get(c.against.as_str()),
-            Record::Penalty(p) => by_unit.get(p.party.as_str()),
+            Record::Maintenance(m) => by_unit.get(m.maintenance_unit.as_str()).copied(),
+            Record::Fault(f) => by_lift.get(f.lift.as_str()).copied(),
+            Record::Rescue(x) => {
+                // A rescue for another unit's lift also belongs to the responder (Art. 37).
+                let own = by_lift.get(x.lift.as_str()).copied();
+                if let Some(&i) = x.responder.as_ref().and_then(|r| by_unit.get(r.as_str())) {
+                    if Some(i) != own {
+                        buckets[i].push(r);
+                    }
+                }
+                own
+            }
+            Record::Inspection(i) => by_lift.get(i.lift.as_str()).copied(),
+            Record::Complaint(c) => by_unit.get(c.against.as_str()).copied(),
+            Record::Penalty(p) => by_unit.get(p.party.as_str()).copied(),
             Record::Accident(a) => {
                 for party in &a.responsible {
                     if let Some(&i) = by_unit.get(party.as_str()) {
@@ -180,7 +233,7 @@ pub fn evaluate_all(
             }
             _ => None,
         };
-        if let Some(&i) = owner {
+        if let Some(i) = owner {
             buckets[i].push(r);
         }
     }
@@ -228,6 +281,7 @@ fn evaluate_refs(
     let mut rescues = 0u32;
     let mut sessions_in_period = 0u32;
     let mut accidents = Vec::new();
+    let mut bonus: BTreeMap<BonusMeasure, Measured> = BTreeMap::new();
     for r in records.iter().copied() {
         match r {
             Record::Maintenance(m)
@@ -260,6 +314,27 @@ fn evaluate_refs(
                 let limit = if x.built_up_area { 30 } else { 60 };
                 if x.arrival_minutes().is_none_or(|m| m > limit) {
                     add(Measure::RescueSlaMissPercent, 1.0, id.as_ref());
+                }
+            }
+            Record::Rescue(x)
+                if !mine(&x.lift)
+                    && x.responder.as_ref() == Some(&unit.unit)
+                    && !x.false_alarm
+                    && period.contains(x.reported_at) =>
+            {
+                let id = RecordId::parse(x.incident.as_str()).ok();
+                let limit = if x.built_up_area { 30 } else { 60 };
+                if id.as_ref().is_some_and(|i| kept(i))
+                    && x.arrival_minutes().is_some_and(|m| m <= limit)
+                {
+                    let e = bonus
+                        .entry(BonusMeasure::CrossUnitRescues)
+                        .or_insert(Measured {
+                            value: 0.0,
+                            records: Vec::new(),
+                        });
+                    e.value += 1.0;
+                    e.records.extend(id);
                 }
             }
             Record::Complaint(c)
@@ -393,7 +468,9 @@ fn evaluate_refs(
             _ => {}
         }
     }
-    let score = ((rules.full_score() - total) * 1000.0).round() / 1000.0;
+    let bonuses = bonus_lines(rules, unit, period, excluded, bonus);
+    let added: f64 = bonuses.iter().map(|b| b.points).sum();
+    let score = ((rules.full_score() - total + added) * 1000.0).round() / 1000.0;
     let grade = if vetoes.is_empty() {
         rules.grade_for(score).to_string()
     } else {
@@ -406,9 +483,83 @@ fn evaluate_refs(
         score,
         grade,
         deductions,
+        bonuses,
         vetoes,
         excluded: excluded.iter().cloned().collect(),
     }
+}
+
+/// The bonus items that apply, in rule order, their sum capped at the rule set's `maxBonus`.
+fn bonus_lines(
+    rules: &RuleSet,
+    unit: &UnitFacts,
+    period: &Period,
+    excluded: &BTreeSet<RecordId>,
+    mut measured: BTreeMap<BonusMeasure, Measured>,
+) -> Vec<BonusLine> {
+    if rules.bonuses.is_empty() {
+        return Vec::new();
+    }
+    let n = unit.lifts.len();
+    let percent = |count: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            count as f64 * 100.0 / n as f64
+        }
+    };
+    let facts = |value: f64| Measured {
+        value,
+        records: Vec::new(),
+    };
+    measured.insert(
+        BonusMeasure::InsuredLiftPercent,
+        facts(percent(unit.lifts.iter().filter(|l| l.insured).count())),
+    );
+    measured.insert(
+        BonusMeasure::SmartTerminalLiftPercent,
+        facts(percent(
+            unit.lifts.iter().filter(|l| l.smart_terminal).count(),
+        )),
+    );
+    let mut awarded: Vec<RecordId> = unit
+        .commendations
+        .iter()
+        .filter(|c| period.contains_day(c.awarded_on) && !excluded.contains(&c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    awarded.sort();
+    measured.insert(
+        BonusMeasure::Commendations,
+        Measured {
+            value: awarded.len() as f64,
+            records: awarded,
+        },
+    );
+    let mut lines = Vec::new();
+    let mut added = 0.0;
+    for b in &rules.bonuses {
+        let Some(m) = measured.get(&b.measure) else {
+            continue;
+        };
+        let over = (m.value - b.threshold).max(0.0);
+        let points = (over * b.points).min(b.cap).min(rules.max_bonus - added);
+        let points = (points * 1000.0).round() / 1000.0;
+        if points > 0.0 {
+            added += points;
+            let mut ids = m.records.clone();
+            ids.sort();
+            lines.push(BonusLine {
+                bonus: b.id.clone(),
+                name: b.name.clone(),
+                value: (m.value * 1000.0).round() / 1000.0,
+                points,
+                clause: b.clause.clone(),
+                records: ids,
+            });
+        }
+    }
+    lines
 }
 
 /// How an evaluation moved from the previous one.
@@ -421,18 +572,20 @@ pub struct Change {
     pub from_grade: String,
     /// Current grade.
     pub to_grade: String,
-    /// Indicators that deduct more now, with the extra points.
+    /// Indicators that deduct more now, or bonus items that add less, with the points lost.
     pub worse: Vec<(String, f64)>,
-    /// Indicators that deduct less now.
+    /// Indicators that deduct less now, or bonus items that add more.
     pub better: Vec<(String, f64)>,
 }
 
 /// The change between two evaluations of the same unit.
 pub fn change(previous: &Evaluation, current: &Evaluation) -> Change {
+    // Deductions count against the unit, bonuses for it (their ids never collide).
     let points = |e: &Evaluation| -> BTreeMap<String, f64> {
         e.deductions
             .iter()
             .map(|d| (d.indicator.clone(), d.points))
+            .chain(e.bonuses.iter().map(|b| (b.bonus.clone(), -b.points)))
             .collect()
     };
     let (p, c) = (points(previous), points(current));

@@ -1,5 +1,6 @@
 //! Rule sets as data: dimensions, indicators with their measure, deduction, allowance and cap,
-//! veto items, bonus items and grade bands, each citing its clause. A city changes the file, not
+//! veto items, bonus items (with an overall cap on top of the full score) and grade bands, each
+//! citing its clause. A city changes the file, not
 //! the code; an invalid file gives a precise error.
 
 /// What an indicator measures, over the evaluation period, for the unit's lifts.
@@ -47,6 +48,46 @@ pub struct Indicator {
     /// Most points it can deduct.
     pub cap: f64,
     /// The clause or standard it serves.
+    pub clause: String,
+}
+
+/// What a bonus item reads, over the evaluation period.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum BonusMeasure {
+    /// Rescues the unit's crews made for lifts it does not answer for, on site within the Art. 30
+    /// limit (Hangzhou Reg. Art. 37: rescue by another unit or a rescue station).
+    CrossUnitRescues,
+    /// Percent of the unit's lifts covered by elevator safety liability insurance (Hangzhou Reg.
+    /// Art. 6; implementation opinions item 3).
+    InsuredLiftPercent,
+    /// Percent of the unit's lifts connected to the platform by a smart elevator terminal
+    /// (implementation opinions item 6).
+    SmartTerminalLiftPercent,
+    /// Commendations by a supervising department during the period (State Council Special
+    /// Equipment Reg. Art. 8).
+    Commendations,
+}
+
+/// A bonus item: `points` per unit of the measure above `threshold`, at most `cap`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bonus {
+    /// Stable id, e.g. `B1`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// What it reads.
+    pub measure: BonusMeasure,
+    /// The value the measure must exceed before it earns anything.
+    pub threshold: f64,
+    /// Points added per unit above the threshold.
+    pub points: f64,
+    /// Most points it can add.
+    pub cap: f64,
+    /// The clause it rewards.
     pub clause: String,
 }
 
@@ -125,6 +166,12 @@ pub struct RuleSet {
     pub dimensions: Vec<Dimension>,
     /// Veto items.
     pub vetoes: Vec<Veto>,
+    /// Bonus items (none if absent).
+    #[serde(default)]
+    pub bonuses: Vec<Bonus>,
+    /// Most points all bonus items together can add on top of the full score (0 if absent).
+    #[serde(default)]
+    pub max_bonus: f64,
     /// Grade bands, best first.
     pub grades: Vec<GradeBand>,
 }
@@ -220,6 +267,33 @@ impl RuleSet {
         for (i, v) in self.vetoes.iter().enumerate() {
             if !ids.insert(v.id.clone()) {
                 return Err(invalid(format!("vetoes[{i}].id"), "duplicate id"));
+            }
+        }
+        if !(self.max_bonus.is_finite() && self.max_bonus >= 0.0) {
+            return Err(invalid("maxBonus".into(), "must be a number ≥ 0"));
+        }
+        for (i, b) in self.bonuses.iter().enumerate() {
+            let path = format!("bonuses[{i}]");
+            if !ids.insert(b.id.clone()) {
+                return Err(invalid(format!("{path}.id"), "duplicate id"));
+            }
+            for (field, v) in [
+                ("threshold", b.threshold),
+                ("points", b.points),
+                ("cap", b.cap),
+            ] {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(invalid(format!("{path}.{field}"), "must be a number ≥ 0"));
+                }
+            }
+            if b.cap > self.max_bonus {
+                return Err(invalid(format!("{path}.cap"), "larger than maxBonus"));
+            }
+            if b.clause.trim().is_empty() {
+                return Err(invalid(
+                    format!("{path}.clause"),
+                    "every bonus item cites its clause",
+                ));
             }
         }
         if self.grades.is_empty() {

@@ -34,10 +34,13 @@ fn unit(lifts: u32) -> UnitFacts {
             .map(|i| LiftFacts {
                 registration_code: lift(i),
                 family: MaintenanceFamily::TractionAndPositiveDrive,
+                insured: false,
+                smart_terminal: false,
             })
             .collect(),
         technicians: 2,
         licence_valid_until: None,
+        commendations: Vec::new(),
     }
 }
 
@@ -399,6 +402,8 @@ fn a_simulated_citys_better_units_score_better() {
             .map(|l| LiftFacts {
                 registration_code: l.registration_code.clone(),
                 family: l.kind.maintenance_family(),
+                insured: false,
+                smart_terminal: true,
             })
             .collect();
         if lifts.len() < 20 {
@@ -409,6 +414,7 @@ fn a_simulated_citys_better_units_score_better() {
             lifts,
             technicians: mu.technicians.len() as u32,
             licence_valid_until: None,
+            commendations: Vec::new(),
         };
         let e = evaluate(
             &rules,
@@ -540,4 +546,167 @@ fn tenders_weigh_reliability_after_sales_and_credit() {
         "{scores:?}"
     );
     assert!(scores[2].explanation[0].contains("3.00 faults per lift-year"));
+}
+
+/// A rescue `unit_code()`'s crew made for lift `lift_no`, arriving after `arrival_min`.
+fn rescue_for(n: &str, lift_no: u32, arrival_min: i64) -> Record {
+    let Record::Rescue(mut x) = rescue(n, arrival_min, true) else {
+        unreachable!()
+    };
+    x.lift = lift(lift_no);
+    x.cross_unit_dispatch = true;
+    Record::Rescue(x)
+}
+
+fn commendation(n: &str, month: u32) -> Commendation {
+    Commendation {
+        id: id(n),
+        awarded_on: NaiveDate::from_ymd_opt(2025, month, 1).unwrap(),
+        by: "杭州市市场监督管理局".into(),
+    }
+}
+
+#[test]
+fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
+    let rules = RuleSet::hangzhou_maintenance();
+    let records = clean_year(10);
+    let mut facts = unit(10);
+    let run = |facts: &UnitFacts, records: &[Record], excluded: &BTreeSet<RecordId>| {
+        evaluate(&rules, facts, records, &Period::year(2025), excluded)
+    };
+    let none = BTreeSet::new();
+    assert_eq!(run(&facts, &records, &none).score, 100.0);
+
+    // B1: a rescue for another unit's lift (lift 99 is not ours) within 30 min earns 0.5; a
+    // late one, a false alarm and a rescue of our own lift earn nothing.
+    let mut more = records.clone();
+    more.push(rescue_for("RS-B1", 99, 20));
+    more.push(rescue_for("RS-B2", 98, 45));
+    let e = run(&facts, &more, &none);
+    assert_eq!(e.score, 100.5);
+    assert_eq!(e.bonuses.len(), 1);
+    let b = &e.bonuses[0];
+    assert_eq!((b.bonus.as_str(), b.value, b.points), ("B1", 1.0, 0.5));
+    assert!(b.clause.contains("Art. 37"), "{}", b.clause);
+    assert_eq!(b.records, vec![id("RS-B1")]);
+
+    // B2: 8 of 10 lifts with a smart terminal is 30 points above 50 % → 1.2.
+    for l in facts.lifts.iter_mut().take(8) {
+        l.smart_terminal = true;
+    }
+    // B9: three commendations in 2025 (capped at 2) and one in 2024 that does not count.
+    facts.commendations = vec![
+        commendation("C1", 3),
+        commendation("C2", 6),
+        commendation("C3", 9),
+    ];
+    facts.commendations.push(Commendation {
+        awarded_on: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+        ..commendation("C0", 1)
+    });
+    let e = run(&facts, &more, &none);
+    let lines: Vec<(&str, f64)> = e
+        .bonuses
+        .iter()
+        .map(|b| (b.bonus.as_str(), b.points))
+        .collect();
+    assert_eq!(lines, vec![("B1", 0.5), ("B2", 1.2), ("B9", 2.0)]);
+    assert_eq!(e.score, 103.7);
+    assert_eq!(e.bonuses[2].records, vec![id("C1"), id("C2"), id("C3")]);
+
+    // Ten rescues reach B1's cap of 3; all together are held to maxBonus 5.
+    for k in 0..10 {
+        more.push(rescue_for(&format!("RS-M{k}"), 90 - k, 10));
+    }
+    let e = run(&facts, &more, &none);
+    let lines: Vec<(&str, f64)> = e
+        .bonuses
+        .iter()
+        .map(|b| (b.bonus.as_str(), b.points))
+        .collect();
+    assert_eq!(lines, vec![("B1", 3.0), ("B2", 1.2), ("B9", 0.8)]);
+    assert_eq!(e.score, 105.0);
+    assert_eq!(e.grade, "A");
+
+    // An appeal can dispute a commendation like any record; the change names the bonus.
+    let disputed: BTreeSet<RecordId> = [id("C1"), id("C2"), id("C3")].into();
+    let appeal = run(&facts, &more, &disputed);
+    assert_eq!(appeal.score, 104.2);
+    let c = change(&e, &appeal);
+    assert_eq!(c.worse, vec![("B9".to_string(), 0.8)]);
+    assert!(c.better.is_empty());
+
+    // A veto still means the lowest grade, bonuses or not.
+    facts.licence_valid_until = NaiveDate::from_ymd_opt(2025, 6, 30);
+    let e = run(&facts, &more, &none);
+    assert_eq!((e.score, e.grade.as_str()), (105.0, "D"));
+}
+
+#[test]
+fn a_rescue_for_another_units_lift_counts_for_the_responder_in_evaluate_all() {
+    let rules = RuleSet::hangzhou_maintenance();
+    let other = UnitFacts {
+        unit: "91330102ENF1P37LEH".parse().unwrap(),
+        lifts: vec![LiftFacts {
+            registration_code: lift(50),
+            family: MaintenanceFamily::TractionAndPositiveDrive,
+            insured: false,
+            smart_terminal: false,
+        }],
+        technicians: 1,
+        licence_valid_until: None,
+        commendations: Vec::new(),
+    };
+    let mut records = clean_year(10);
+    // Our crew rescues the other unit's lift 50 in time.
+    records.push(rescue_for("RS-X1", 50, 25));
+    let units = vec![unit(10), other];
+    let all = evaluate_all(&rules, &units, &records, &Period::year(2025));
+    let one_by_one: Vec<Evaluation> = units
+        .iter()
+        .map(|u| evaluate(&rules, u, &records, &Period::year(2025), &BTreeSet::new()))
+        .collect();
+    assert_eq!(all, one_by_one);
+    assert_eq!(all[0].bonuses[0].records, vec![id("RS-X1")]);
+    // For the lift's own unit it is an entrapment (E2), not a bonus.
+    assert!(all[1].bonuses.is_empty());
+    assert!(all[1].deductions.iter().any(|d| d.indicator == "E2"));
+}
+
+#[test]
+fn bonus_items_in_a_rule_file_are_checked() {
+    let mut rules = RuleSet::hangzhou_maintenance();
+    rules.bonuses[0].cap = 6.0;
+    let text = serde_json::to_string(&rules).unwrap();
+    let e = RuleSet::from_json(&text).unwrap_err();
+    assert_eq!(e.to_string(), "bonuses[0].cap: larger than maxBonus");
+    assert_eq!(e.code(), "credit.rules.invalid");
+    let mut rules = RuleSet::hangzhou_maintenance();
+    rules.bonuses[1].id = "Q1".into();
+    let e = RuleSet::from_json(&serde_json::to_string(&rules).unwrap()).unwrap_err();
+    assert_eq!(e.to_string(), "bonuses[1].id: duplicate id");
+    // A file written before bonus items existed still reads, with none.
+    let mut old: serde_json::Value = serde_json::to_value(RuleSet::hangzhou_maintenance()).unwrap();
+    let o = old.as_object_mut().unwrap();
+    o.remove("bonuses");
+    o.remove("maxBonus");
+    let r = RuleSet::from_json(&old.to_string()).unwrap();
+    assert!(r.bonuses.is_empty() && r.max_bonus == 0.0);
+}
+
+#[test]
+fn use_units_earn_the_insurance_bonus_per_insured_lift() {
+    let rules = RuleSet::hangzhou_use_unit();
+    let mut facts = unit(10);
+    for l in facts.lifts.iter_mut().take(5) {
+        l.insured = true;
+    }
+    let e = evaluate(&rules, &facts, &[], &Period::year(2025), &BTreeSet::new());
+    let b = e.bonuses.iter().find(|b| b.bonus == "B1").unwrap();
+    assert_eq!((b.value, b.points), (50.0, 1.5));
+    assert!(b.clause.contains("Art. 6"), "{}", b.clause);
+    assert_eq!(
+        e.score,
+        rules.full_score() + 1.5 - e.deductions.iter().map(|d| d.points).sum::<f64>()
+    );
 }
