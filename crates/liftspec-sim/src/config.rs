@@ -35,6 +35,26 @@ pub struct SimConfig {
     /// Passenger trips per lift per hour at the busiest hour of a residential building (other
     /// place categories scale from it), ≥ 0.
     pub peak_trips_per_hour: f64,
+    /// An earthquake felt across the city, if any (none by default).
+    pub earthquake: Option<Earthquake>,
+}
+
+/// An earthquake: lifts whose seismic detector trips go into earthquake operation (GB/T 31095 /
+/// EN 81-77): the car stops at a landing, opens its doors, reports service event 47, and stays
+/// out of service until a competent person checks it and returns it to normal (event 40).
+///
+/// A car that is running when the shaking arrives finishes its run to the landing it is heading
+/// for first (runs last seconds; the standard's "nearest landing" is not modelled finer).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Earthquake {
+    /// Seconds after the start when the shaking arrives, within the simulated duration.
+    pub at_s: u64,
+    /// Share of lifts whose detector trips, in [0, 1] (escalators are not affected).
+    pub tripped_share: f64,
+    /// Shortest time until a tripped lift is checked and reset, in minutes (≥ 1); each lift
+    /// waits between this and twice this.
+    pub reset_after_min: u32,
 }
 
 impl Default for SimConfig {
@@ -51,6 +71,7 @@ impl Default for SimConfig {
             faults: FaultRates::default(),
             controller_reports: 0.7,
             peak_trips_per_hour: 40.0,
+            earthquake: None,
         }
     }
 }
@@ -211,6 +232,26 @@ impl SimConfig {
             (0.0..=600.0).contains(&self.peak_trips_per_hour),
             "[0, 600]",
         )?;
+        if let Some(q) = &self.earthquake {
+            check(
+                "earthquake.atS",
+                q.at_s as f64,
+                q.at_s < self.duration_s,
+                "0..durationS",
+            )?;
+            check(
+                "earthquake.trippedShare",
+                q.tripped_share,
+                (0.0..=1.0).contains(&q.tripped_share),
+                "[0, 1]",
+            )?;
+            check(
+                "earthquake.resetAfterMin",
+                f64::from(q.reset_after_min),
+                (1..=7 * 24 * 60).contains(&q.reset_after_min),
+                "1..=10080 (a week)",
+            )?;
+        }
         for (i, (kind, rate)) in self.faults.per_lift_day.iter().enumerate() {
             check(
                 &format!("faults.perLiftDay[{i}]"),

@@ -194,6 +194,8 @@ pub struct LiftSim {
     /// Next fire-return drill, and the end of the one in progress.
     next_drill: i64,
     drill_until: i64,
+    /// When this lift's seismic detector trips (`i64::MAX`: never).
+    quake_at: i64,
     last_inspection_end: i64,
     /// Whether the terminal has sent its first status (on connecting).
     announced: bool,
@@ -263,6 +265,7 @@ impl LiftSim {
             next_maintenance: start + rng.int(0, 15 * DAY_MS),
             next_drill: i64::MAX,
             drill_until: i64::MIN,
+            quake_at: i64::MAX,
             last_inspection_end: i64::MIN / 2,
             announced: false,
             silent_until: i64::MIN,
@@ -287,6 +290,12 @@ impl LiftSim {
         // A fire-return drill about once a year per lift (the fire service's annual check).
         sim.next_drill = start + sim.rng.exponential(365.0 * DAY_MS as f64) as i64;
         sim.next_fault = start + sim.fault_gap(config);
+        // Drawn only when there is an earthquake, so other runs stay byte for byte the same.
+        if let Some(q) = &config.earthquake {
+            if !sim.escalator && sim.rng.chance(q.tripped_share) {
+                sim.quake_at = start + q.at_s as i64 * 1000;
+            }
+        }
         sim
     }
 
@@ -716,7 +725,8 @@ impl LiftSim {
             next = next
                 .min(self.next_call)
                 .min(self.next_maintenance)
-                .min(self.next_drill);
+                .min(self.next_drill)
+                .min(self.quake_at);
             if self.drill_until != i64::MIN {
                 next = next.min(self.drill_until);
             }
@@ -848,7 +858,7 @@ impl LiftSim {
     }
 
     fn idle_step(&mut self, city: &City, config: &SimConfig, out: &mut Vec<Emit>, now: i64) {
-        if self.mode == ServiceMode::FireReturn {
+        if matches!(self.mode, ServiceMode::FireReturn | ServiceMode::Earthquake) {
             if now < self.drill_until {
                 return;
             }
@@ -862,6 +872,23 @@ impl LiftSim {
                 EventState::Occurred,
             );
             self.emit(out, now, self.status(city, false, 0.0));
+        }
+        if now >= self.quake_at {
+            // Earthquake operation: stop here with the doors open, out of service until reset.
+            self.quake_at = i64::MAX;
+            let reset = i64::from(config.earthquake.as_ref().map_or(60, |q| q.reset_after_min));
+            self.mode = ServiceMode::Earthquake;
+            self.drill_until = now + self.rng.int(reset * 60_000, 2 * reset * 60_000);
+            self.queue.clear();
+            self.event(
+                city,
+                out,
+                now,
+                EventCode::from_number(47),
+                EventState::Occurred,
+            );
+            self.open_doors(city, out, now, None, 0, false);
+            return;
         }
         if now >= self.next_drill && !self.escalator {
             // Fire return: the car goes to the main landing, opens its doors and stays there.
