@@ -41,3 +41,29 @@ fn every_fault_kind_is_found_with_published_precision_and_recall() {
     let trapped = score.median_latency_s(FaultKind::TrappedAtLanding, true);
     assert!(trapped.is_some_and(|l| l <= 36.0), "{trapped:?}");
 }
+
+/// A city-wide earthquake (every lift in earthquake operation for 30–60 min) with no faults
+/// injected raises nothing: the stop at a landing, the open doors and the long standstill are
+/// the standard's behaviour, not a fault.
+#[test]
+fn an_earthquake_without_faults_raises_nothing() {
+    use liftspec_sim::config::{Earthquake, SimConfig};
+    let d = SimConfig::default();
+    let score = accuracy::run(SimConfig {
+        seed: 47,
+        lifts: 150,
+        duration_s: 3 * 3600,
+        faults: d.faults.scaled(0.0),
+        earthquake: Some(Earthquake {
+            at_s: 3600,
+            tripped_share: 1.0,
+            reset_after_min: 30,
+        }),
+        ..d
+    });
+    assert!(
+        score.detections.is_empty(),
+        "{:?}",
+        score.unmatched.iter().take(5).collect::<Vec<_>>()
+    );
+}

@@ -6,7 +6,7 @@ use liftspec_model::codes::{DoorStatus, ServiceMode};
 use liftspec_protocol::message::{Body, MessageKind};
 use liftspec_protocol::wire;
 use liftspec_sim::city::{City, HANGZHOU_BOUNDS};
-use liftspec_sim::config::{ConfigError, SimConfig};
+use liftspec_sim::config::{ConfigError, Earthquake, SimConfig};
 use liftspec_sim::fault::{FaultKind, GroundTruth};
 use liftspec_sim::stream::{SimFrame, Simulation};
 
@@ -256,6 +256,63 @@ fn real_maintenance_puts_the_lift_in_inspection_mode_first() {
     }
 }
 
+fn quake(share: f64) -> SimConfig {
+    SimConfig {
+        earthquake: Some(Earthquake {
+            at_s: 600,
+            tripped_share: share,
+            reset_after_min: 20,
+        }),
+        ..config(150, 5400, 0.0)
+    }
+}
+
+#[test]
+fn an_earthquake_stops_tripped_lifts_until_they_are_reset() {
+    use liftspec_protocol::message::EventMessage;
+    let (sim, frames, _) = run(quake(1.0));
+    let start = sim.config().start.millis();
+    let shake = start + 600_000;
+    let body = |f: &SimFrame| wire::decode(&f.bytes).unwrap().envelope.body;
+    let code_of = |f: &SimFrame| match body(f) {
+        Body::Event(EventMessage { code, .. }) => Some(code.number()),
+        _ => None,
+    };
+    let mut tripped = 0;
+    for (i, lift) in sim.city().lifts.iter().enumerate() {
+        let mine: Vec<&SimFrame> = frames.iter().filter(|f| f.lift as usize == i).collect();
+        let quake = mine.iter().find(|f| code_of(f) == Some(47));
+        if lift.kind.is_escalator_family() {
+            assert!(quake.is_none(), "escalators have no earthquake operation");
+            continue;
+        }
+        let quake = quake.expect("every lift trips at share 1");
+        tripped += 1;
+        let at = quake.at.millis();
+        // A running car finishes its run (and door cycle) first.
+        assert!((shake..shake + 180_000).contains(&at), "lift {i} at {at}");
+        let reset = mine
+            .iter()
+            .find(|f| f.at.millis() > at && code_of(f) == Some(40))
+            .expect("reset to normal service");
+        let held = reset.at.millis() - at;
+        assert!((20 * 60_000..=40 * 60_000 + 1000).contains(&held), "{held}");
+        for f in mine
+            .iter()
+            .filter(|f| f.at.millis() > at && f.at < reset.at)
+        {
+            if let Body::Status(st) = body(f) {
+                assert_eq!(st.mode, ServiceMode::Earthquake);
+                assert!(!st.moving, "no run in earthquake operation");
+            }
+        }
+    }
+    assert!(tripped > 100);
+    // No detector trips, no event 47.
+    let (_, calm, _) = run(quake(0.0));
+    assert!(calm.iter().all(|f| code_of(f) != Some(47)));
+}
+
 #[test]
 fn invalid_configurations_are_rejected_precisely() {
     let cases: Vec<(SimConfig, &str)> = vec![
@@ -276,6 +333,14 @@ fn invalid_configurations_are_rejected_precisely() {
             },
             "sim.config.out_of_range",
         ),
+        (
+            SimConfig {
+                duration_s: 600,
+                ..quake(0.5)
+            },
+            "sim.config.out_of_range",
+        ),
+        (quake(1.01), "sim.config.out_of_range"),
     ];
     for (c, code) in cases {
         let err = Simulation::new(c).unwrap_err();
