@@ -109,5 +109,48 @@ fn decode_validate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, encode, decode, decode_validate, receive);
+fn verify_batch(c: &mut Criterion) {
+    // 64 signed maintenance sessions from 8 devices, verified one by one and in one batch.
+    let devices: Vec<liftspec_protocol::auth::DeviceKeys> = (0..8u8)
+        .map(|d| liftspec_protocol::auth::DeviceKeys::from_seed([d; 32], [d.wrapping_add(100); 32]))
+        .collect();
+    let creds: Vec<_> = devices.iter().map(|k| k.credentials()).collect();
+    let mut frames = Vec::new();
+    for n in 0..64u64 {
+        let mut env = maintenance_session();
+        env.seq = n + 1;
+        let d = (n % 8) as usize;
+        let bytes = wire::encode(&env, &devices[d]).unwrap();
+        frames.push((wire::decode(&bytes).unwrap(), bytes, d));
+    }
+    let items: Vec<_> = frames
+        .iter()
+        .map(|(f, b, d)| (f, b.as_slice(), &creds[*d]))
+        .collect();
+    let mut group = c.benchmark_group("verify/64 maintenance sessions");
+    group.throughput(Throughput::Elements(64));
+    group.bench_function("one by one", |b| {
+        b.iter(|| {
+            for (f, bytes, cred) in &items {
+                f.verify(black_box(bytes), cred).unwrap();
+            }
+        })
+    });
+    group.bench_function("batched", |b| {
+        b.iter(|| {
+            let r = wire::verify_frames(black_box(&items));
+            assert!(r.iter().all(Result::is_ok));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    encode,
+    decode,
+    decode_validate,
+    receive,
+    verify_batch
+);
 criterion_main!(benches);

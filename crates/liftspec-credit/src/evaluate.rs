@@ -324,8 +324,7 @@ fn evaluate_refs(
             {
                 let id = RecordId::parse(x.incident.as_str()).ok();
                 let limit = if x.built_up_area { 30 } else { 60 };
-                if id.as_ref().is_some_and(&kept)
-                    && x.arrival_minutes().is_some_and(|m| m <= limit)
+                if id.as_ref().is_some_and(&kept) && x.arrival_minutes().is_some_and(|m| m <= limit)
                 {
                     let e = bonus
                         .entry(BonusMeasure::CrossUnitRescues)

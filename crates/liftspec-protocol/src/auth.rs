@@ -46,7 +46,8 @@ pub enum AuthError {
     /// The kind needs a signature but carries a MAC.
     #[error("{0:?} frames must be signed with Ed25519")]
     SignatureRequired(crate::message::MessageKind),
-    /// The registered public key is not a valid Ed25519 point.
+    /// The registered public key is not a valid Ed25519 point, or is a weak (small-order) one
+    /// that any signature would satisfy.
     #[error("the device's registered public key is invalid")]
     BadPublicKey,
 }
@@ -157,7 +158,9 @@ impl DeviceCredentials {
             }
             AuthScheme::Ed25519 => {
                 let key = VerifyingKey::from_bytes(&self.public_key)
-                    .map_err(|_| AuthError::BadPublicKey)?;
+                    .ok()
+                    .filter(|k| !k.is_weak())
+                    .ok_or(AuthError::BadPublicKey)?;
                 let sig: [u8; 64] = tag.try_into().map_err(|_| AuthError::BadTag)?;
                 key.verify_strict(signed, &ed25519_dalek::Signature::from_bytes(&sig))
                     .map_err(|_| AuthError::BadTag)

@@ -241,3 +241,79 @@ fn a_mac_key_alone_encodes_the_same_frames_and_refuses_signed_kinds() {
         }
     }
 }
+
+mod batch {
+    use super::*;
+    use liftspec_protocol::auth::DeviceCredentials;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Batched verification gives each frame the result single verification gives it,
+        /// whatever mix of schemes, devices, tampering and wrong keys the batch holds.
+        #[test]
+        fn batch_verification_agrees_with_single_verification(
+            picks in prop::collection::vec((0usize..13, any::<bool>(), any::<prop::sample::Index>(), 0u8..4), 1..12),
+        ) {
+            let other = DeviceKeys::from_seed([0x33; 32], [0x44; 32]);
+            let mut broken = other.credentials();
+            broken.public_key = [0; 32]; // the identity's encoding: a weak key
+            let creds: [DeviceCredentials; 3] = [keys().credentials(), other.credentials(), broken];
+            let mut frames = Vec::new();
+            for (n, (kind, tamper, bit, who)) in picks.iter().enumerate() {
+                let (_, body) = bodies().swap_remove(*kind);
+                if !body.kind().from_device() {
+                    continue;
+                }
+                let mut bytes = encode(&envelope(n as u64 + 1, body));
+                if *tamper {
+                    let bit = bit.index(bytes.len() * 8);
+                    bytes[bit / 8] ^= 1 << (bit % 8);
+                }
+                if let Ok(frame) = wire::decode(&bytes) {
+                    // Mostly the right key, sometimes another device's or a weak one.
+                    let c = match who { 0 | 1 => 0, 2 => 1, _ => 2 };
+                    frames.push((frame, bytes, c));
+                }
+            }
+            let items: Vec<(&wire::Frame, &[u8], &DeviceCredentials)> = frames
+                .iter()
+                .map(|(f, b, c)| (f, b.as_slice(), &creds[*c]))
+                .collect();
+            let batched = wire::verify_frames(&items);
+            for ((frame, bytes, c), got) in frames.iter().zip(&batched) {
+                prop_assert_eq!(got, &frame.verify(bytes, &creds[*c]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_of_signed_frames_verifies_and_one_forgery_is_named() {
+        let creds = keys().credentials();
+        let signed: Vec<Vec<u8>> = (0..20)
+            .map(|n| {
+                let (_, body) = bodies()
+                    .into_iter()
+                    .find(|(_, b)| b.kind() == MessageKind::MaintenanceSession)
+                    .unwrap();
+                encode(&envelope(n + 1, body))
+            })
+            .collect();
+        let mut all = signed.clone();
+        let forged = all[7].len() - 5;
+        all[7][forged] ^= 0x10;
+        let decoded: Vec<wire::Frame> = all.iter().map(|b| wire::decode(b).unwrap()).collect();
+        assert!(decoded.iter().all(|f| f.scheme == AuthScheme::Ed25519));
+        let items: Vec<_> = decoded
+            .iter()
+            .zip(&all)
+            .map(|(f, b)| (f, b.as_slice(), &creds))
+            .collect();
+        let results = wire::verify_frames(&items);
+        for (i, r) in results.iter().enumerate() {
+            assert_eq!(r.is_ok(), i != 7, "frame {i}: {r:?}");
+        }
+        assert_eq!(results[7], Err(AuthError::BadTag));
+        assert!(wire::verify_frames(&items[..7]).iter().all(Result::is_ok));
+    }
+}
