@@ -83,7 +83,7 @@ pub fn event() -> Envelope {
 pub fn maintenance_session() -> Envelope {
     envelope(
         1044,
-        Body::MaintenanceSession(MaintenanceSession {
+        Body::MaintenanceSession(Box::new(MaintenanceSession {
             session_id: "S-20261129-01".into(),
             maintenance_unit: "91350100M000100Y43".parse().expect("valid code"),
             technicians: vec![
@@ -102,7 +102,7 @@ pub fn maintenance_session() -> Envelope {
                 confirmed_by: "王工".into(),
                 confirmed_at: Timestamp::from_millis(T0 + 1000),
             }),
-        }),
+        })),
     )
 }
 
@@ -427,29 +427,31 @@ pub fn from_pb(pb: pb::Envelope) -> Result<Envelope, PeerError> {
             },
             at: Timestamp::from_millis(e.at),
         }),
-        Some(pb::Body::MaintenanceSession(m)) => Body::MaintenanceSession(MaintenanceSession {
-            session_id: m.session_id,
-            maintenance_unit: convert(m.maintenance_unit.parse::<CreditCode>())?,
-            technicians: m
-                .technicians
-                .iter()
-                .map(|t| convert(TechnicianId::parse(t)))
-                .collect::<Result<_, _>>()?,
-            tier: *TIERS
-                .get(small::<usize>(i64::from(m.tier), "tier")?)
-                .ok_or_else(|| PeerError::Convert(format!("tier {}", m.tier)))?,
-            items_done: m
-                .items_done
-                .iter()
-                .map(|i| convert(i.parse::<MaintenanceItemId>()))
-                .collect::<Result<_, _>>()?,
-            started_at: Timestamp::from_millis(m.started_at),
-            ended_at: Timestamp::from_millis(m.ended_at),
-            confirmation: m.confirmation.map(|c| UseUnitConfirmation {
-                confirmed_by: c.confirmed_by,
-                confirmed_at: Timestamp::from_millis(c.confirmed_at),
-            }),
-        }),
+        Some(pb::Body::MaintenanceSession(m)) => {
+            Body::MaintenanceSession(Box::new(MaintenanceSession {
+                session_id: m.session_id,
+                maintenance_unit: convert(m.maintenance_unit.parse::<CreditCode>())?,
+                technicians: m
+                    .technicians
+                    .iter()
+                    .map(|t| convert(TechnicianId::parse(t)))
+                    .collect::<Result<_, _>>()?,
+                tier: *TIERS
+                    .get(small::<usize>(i64::from(m.tier), "tier")?)
+                    .ok_or_else(|| PeerError::Convert(format!("tier {}", m.tier)))?,
+                items_done: m
+                    .items_done
+                    .iter()
+                    .map(|i| convert(i.parse::<MaintenanceItemId>()))
+                    .collect::<Result<_, _>>()?,
+                started_at: Timestamp::from_millis(m.started_at),
+                ended_at: Timestamp::from_millis(m.ended_at),
+                confirmation: m.confirmation.map(|c| UseUnitConfirmation {
+                    confirmed_by: c.confirmed_by,
+                    confirmed_at: Timestamp::from_millis(c.confirmed_at),
+                }),
+            }))
+        }
         None => return Err(PeerError::Convert("no body".into())),
     };
     Ok(Envelope {

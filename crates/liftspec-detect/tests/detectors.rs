@@ -403,7 +403,7 @@ fn alarm_presses_are_probably_false_unless_people_are_trapped() {
 #[test]
 fn maintenance_without_inspection_time_is_not_corroborated() {
     let session = |start: i64, end: i64| {
-        Body::MaintenanceSession(MaintenanceSession {
+        Body::MaintenanceSession(Box::new(MaintenanceSession {
             session_id: "S1".into(),
             maintenance_unit: "91350100M000100Y43".parse().unwrap(),
             technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
@@ -412,7 +412,7 @@ fn maintenance_without_inspection_time_is_not_corroborated() {
             started_at: Timestamp::from_millis(T0 + start),
             ended_at: Timestamp::from_millis(T0 + end),
             confirmation: None,
-        })
+        }))
     };
     let inspection = Status {
         mode: ServiceMode::Inspection,

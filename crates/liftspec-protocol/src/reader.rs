@@ -164,26 +164,24 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn varint_long(&mut self, bits: u32) -> Result<u64> {
         let at = self.pos;
-        let first = self.byte()?;
-        if first < 0x80 {
-            return Ok(u64::from(first));
-        }
-        let mut value = u64::from(first & 0x7F);
-        let mut shift = 7;
-        loop {
-            let b = self.byte()?;
+        let mut value = 0u64;
+        let mut shift = 0u32;
+        for (i, &b) in self.bytes[at..].iter().enumerate() {
             if shift >= bits || (shift + 7 > bits && u32::from(b & 0x7F) >> (bits - shift) != 0) {
                 return Err(self.stop(at, Why::TooLarge));
             }
             value |= u64::from(b & 0x7F) << shift;
             if b < 0x80 {
-                if b == 0 {
+                // A last byte of 0 after others is an over-long form.
+                if b == 0 && i > 0 {
                     return Err(self.stop(at, Why::NonCanonical));
                 }
+                self.pos = at + i + 1;
                 return Ok(value);
             }
             shift += 7;
         }
+        Err(self.stop(self.bytes.len(), Why::End))
     }
 
     #[inline(always)]
@@ -328,7 +326,7 @@ impl<'a> Reader<'a> {
 /// Decodes the body of `kind` from `r`.
 pub(crate) fn body(kind: MessageKind, r: &mut Reader<'_>) -> Result<Body> {
     Ok(match kind {
-        MessageKind::Register => Body::Register(register(r)?),
+        MessageKind::Register => Body::Register(alloc::boxed::Box::new(register(r)?)),
         MessageKind::Status => Body::Status(status(r)?),
         MessageKind::Statistics => Body::Statistics(Statistics {
             running_seconds: r.u64()?,
@@ -367,7 +365,9 @@ pub(crate) fn body(kind: MessageKind, r: &mut Reader<'_>) -> Result<Body> {
             floor: r.option(Reader::i16)?,
             at: r.timestamp()?,
         }),
-        MessageKind::MaintenanceSession => Body::MaintenanceSession(maintenance_session(r)?),
+        MessageKind::MaintenanceSession => {
+            Body::MaintenanceSession(alloc::boxed::Box::new(maintenance_session(r)?))
+        }
         MessageKind::Heartbeat => Body::Heartbeat(Heartbeat {
             uptime_s: r.u32()?,
             signal_dbm: r.i16()?,

@@ -1466,7 +1466,7 @@ impl LiftSim {
         self.emit(
             out,
             now,
-            Body::MaintenanceSession(MaintenanceSession {
+            Body::MaintenanceSession(Box::new(MaintenanceSession {
                 session_id: format!("{}-{}", lift.device, self.sessions),
                 maintenance_unit: unit.organisation.credit_code.clone(),
                 technicians: crew.technicians.clone(),
@@ -1478,7 +1478,7 @@ impl LiftSim {
                     confirmed_by: manager,
                     confirmed_at: self.device_time(now + 60_000),
                 }),
-            }),
+            })),
         );
     }
 

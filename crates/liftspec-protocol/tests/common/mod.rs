@@ -50,7 +50,7 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
     vec![
         (
             "register",
-            Body::Register(Register {
+            Body::Register(Box::new(Register {
                 lift: "31103301062010050007".parse().unwrap(),
                 equipment_code: Some("3110330012010A0007".parse().unwrap()),
                 kind: EquipmentKind::TractionPassenger,
@@ -76,7 +76,7 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
                     occupancy: true,
                     voice: true,
                 },
-            }),
+            })),
         ),
         ("status", Body::Status(status())),
         (
@@ -123,7 +123,7 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
         ),
         (
             "maintenance_session",
-            Body::MaintenanceSession(MaintenanceSession {
+            Body::MaintenanceSession(Box::new(MaintenanceSession {
                 session_id: "S-20261129-01".into(),
                 maintenance_unit: "91350100M000100Y43".parse().unwrap(),
                 technicians: vec![
@@ -142,7 +142,7 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
                     confirmed_by: "王工".into(),
                     confirmed_at: Timestamp::from_millis(T0 + 55 * 60_000),
                 }),
-            }),
+            })),
         ),
         (
             "heartbeat",
