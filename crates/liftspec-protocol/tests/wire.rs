@@ -317,3 +317,11 @@ mod batch {
         assert!(wire::verify_frames(&items[..7]).iter().all(Result::is_ok));
     }
 }
+
+#[test]
+fn the_body_enum_stays_small_to_move() {
+    // The frequent bodies are small; the large rare ones are boxed (see `Body`'s docs). A new
+    // large variant would make every status frame pay for copying it.
+    let size = std::mem::size_of::<liftspec_protocol::message::Body>();
+    assert!(size <= 64, "Body is {size} bytes");
+}
