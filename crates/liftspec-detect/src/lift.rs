@@ -136,6 +136,10 @@ pub struct LiftDetector {
     inspection_since: i64,
     /// The last two inspection-mode intervals (device clock).
     inspections: [(i64, i64); 2],
+    /// Device time of the last frame, and the last two silences longer than the
+    /// communication-loss threshold (device clock, from the frame before to the frame after).
+    last_sent: i64,
+    silences: [(i64, i64); 2],
     last_session_end: i64,
 }
 
@@ -155,6 +159,8 @@ impl LiftDetector {
             last_received: NEVER,
             inspection_since: NEVER,
             inspections: [(NEVER, NEVER); 2],
+            last_sent: NEVER,
+            silences: [(NEVER, NEVER); 2],
             last_session_end: NEVER,
         }
     }
@@ -226,7 +232,13 @@ impl LiftDetector {
         if self.is_active(DetectedKind::CommunicationLoss) {
             self.clear(out, DetectedKind::CommunicationLoss, now, now);
         }
+        if self.last_received != NEVER && now - self.last_received > thresholds.silence_ms {
+            // Kept so that a maintenance session claimed over the gap is judged unverifiable,
+            // not uncorroborated, for want of telemetry.
+            self.silences = [self.silences[1], (self.last_sent, sent)];
+        }
         self.last_received = now;
+        self.last_sent = sent;
         let offset = now - sent;
         if offset.abs() > thresholds.clock_drift_ms {
             let ev = vec![evidence(envelope.sent_at, "receivedMinusSentMs", offset)];
@@ -668,6 +680,12 @@ impl LiftDetector {
         if self.inspection_since != NEVER {
             intervals.push((self.inspection_since, end));
         }
-        crate::maintenance::verdict(start, end, &intervals, self.last_session_end)
+        crate::maintenance::verdict(
+            start,
+            end,
+            &intervals,
+            &self.silences,
+            self.last_session_end,
+        )
     }
 }

@@ -25,6 +25,10 @@ pub enum VerdictKind {
     Overdue,
     /// Shorter than its items could plausibly take.
     TooShort,
+    /// Too little inspection-mode time was seen, but the terminal was silent for enough of
+    /// the claimed session that the telemetry can neither corroborate nor contradict it. Not
+    /// an accusation: a maintenance unit is not blamed for a terminal's silence.
+    Unverifiable,
 }
 
 /// A verdict with its evidence.
@@ -40,20 +44,35 @@ pub struct Verdict {
 }
 
 /// The verdict for a session claimed from `start` to `end` (ms), given inspection-mode
-/// intervals seen in the telemetry and the end of the previous session (`i64::MIN` if none).
-pub fn verdict(start: i64, end: i64, inspections: &[(i64, i64)], previous_end: i64) -> Verdict {
+/// intervals seen in the telemetry, the intervals the terminal was silent, and the end of the
+/// previous session (`i64::MIN` if none).
+///
+/// A session with too little inspection time is [`VerdictKind::NotCorroborated`], unless the
+/// silent time would have made up the difference: then it is [`VerdictKind::Unverifiable`].
+pub fn verdict(
+    start: i64,
+    end: i64,
+    inspections: &[(i64, i64)],
+    silences: &[(i64, i64)],
+    previous_end: i64,
+) -> Verdict {
     let claimed = (end - start).max(1);
-    let covered: i64 = inspections
-        .iter()
-        .filter(|(a, b)| *a != i64::MIN && b > a)
-        .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0))
-        .sum();
+    let overlap = |spans: &[(i64, i64)]| -> i64 {
+        spans
+            .iter()
+            .filter(|(a, b)| *a != i64::MIN && b > a)
+            .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0))
+            .sum()
+    };
+    let covered = overlap(inspections);
     let overlap_percent = (covered * 100 / claimed).min(100);
     let days_since_previous = days_between(previous_end, start);
-    let kind = if overlap_percent < CORROBORATION_PERCENT {
-        VerdictKind::NotCorroborated
-    } else {
+    let kind = if overlap_percent >= CORROBORATION_PERCENT {
         on_time(days_since_previous)
+    } else if (covered + overlap(silences)) * 100 / claimed >= CORROBORATION_PERCENT {
+        VerdictKind::Unverifiable
+    } else {
+        VerdictKind::NotCorroborated
     };
     Verdict {
         kind,
@@ -108,25 +127,45 @@ mod tests {
 
     #[test]
     fn inspection_time_corroborates_and_its_absence_does_not() {
-        let v = verdict(0, 60 * MIN, &[(-MIN, 61 * MIN)], i64::MIN);
+        let v = verdict(0, 60 * MIN, &[(-MIN, 61 * MIN)], &[], i64::MIN);
         assert_eq!(
             (v.kind, v.overlap_percent),
             (VerdictKind::Corroborated, 100)
         );
-        let v = verdict(0, 60 * MIN, &[], i64::MIN);
+        let v = verdict(0, 60 * MIN, &[], &[], i64::MIN);
         assert_eq!(
             (v.kind, v.overlap_percent),
             (VerdictKind::NotCorroborated, 0)
         );
         // Exactly half is enough; just under is not.
         assert_eq!(
-            verdict(0, 60 * MIN, &[(0, 30 * MIN)], i64::MIN).kind,
+            verdict(0, 60 * MIN, &[(0, 30 * MIN)], &[], i64::MIN).kind,
             VerdictKind::Corroborated
         );
         assert_eq!(
-            verdict(0, 60 * MIN, &[(0, 29 * MIN)], i64::MIN).kind,
+            verdict(0, 60 * MIN, &[(0, 29 * MIN)], &[], i64::MIN).kind,
             VerdictKind::NotCorroborated
         );
+    }
+
+    #[test]
+    fn a_terminal_silent_during_the_session_makes_it_unverifiable_not_uncorroborated() {
+        // 20 of 60 minutes in inspection, then the terminal fell silent for 30: had the silent
+        // half been inspection it would corroborate, so the telemetry cannot decide.
+        let v = verdict(
+            0,
+            60 * MIN,
+            &[(0, 20 * MIN)],
+            &[(25 * MIN, 55 * MIN)],
+            i64::MIN,
+        );
+        assert_eq!((v.kind, v.overlap_percent), (VerdictKind::Unverifiable, 33));
+        // A short silence does not excuse a session without inspection time.
+        let v = verdict(0, 60 * MIN, &[], &[(0, 29 * MIN)], i64::MIN);
+        assert_eq!(v.kind, VerdictKind::NotCorroborated);
+        // Silence outside the session changes nothing.
+        let v = verdict(0, 60 * MIN, &[], &[(-90 * MIN, -MIN)], i64::MIN);
+        assert_eq!(v.kind, VerdictKind::NotCorroborated);
     }
 
     #[test]
@@ -134,11 +173,11 @@ mod tests {
         let day = 86_400_000;
         let inspected = [(0, 60 * MIN)];
         assert_eq!(
-            verdict(0, 60 * MIN, &inspected, -15 * day).kind,
+            verdict(0, 60 * MIN, &inspected, &[], -15 * day).kind,
             VerdictKind::Corroborated
         );
         assert_eq!(
-            verdict(0, 60 * MIN, &inspected, -16 * day).kind,
+            verdict(0, 60 * MIN, &inspected, &[], -16 * day).kind,
             VerdictKind::Overdue
         );
     }

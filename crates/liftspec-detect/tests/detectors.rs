@@ -400,31 +400,77 @@ fn alarm_presses_are_probably_false_unless_people_are_trapped() {
     assert!(!f.raised().contains(&DetectedKind::ProbableFalseAlarm));
 }
 
+fn session(start: i64, end: i64) -> Box<MaintenanceSession> {
+    Box::new(MaintenanceSession {
+        session_id: "S1".into(),
+        maintenance_unit: "91350100M000100Y43".parse().unwrap(),
+        technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
+        tier: liftspec_model::catalogue::MaintenanceTier::HalfMonthly,
+        items_done: vec![],
+        started_at: Timestamp::from_millis(T0 + start),
+        ended_at: Timestamp::from_millis(T0 + end),
+        confirmation: None,
+    })
+}
+
+/// Heartbeats every 5 minutes over `[from, to)`, except during `silent`.
+fn heartbeats(f: &mut Feed, from: i64, to: i64, silent: (i64, i64)) {
+    for at in (from..to).step_by(300_000) {
+        if !(silent.0..silent.1).contains(&at) {
+            f.send(
+                at,
+                Body::Heartbeat(Heartbeat {
+                    uptime_s: (at / 1000) as u32,
+                    signal_dbm: -70,
+                    battery_percent: None,
+                    clock_offset_ms: 0,
+                }),
+            );
+        }
+    }
+}
+
 #[test]
 fn maintenance_without_inspection_time_is_not_corroborated() {
-    let session = |start: i64, end: i64| {
-        Body::MaintenanceSession(Box::new(MaintenanceSession {
-            session_id: "S1".into(),
-            maintenance_unit: "91350100M000100Y43".parse().unwrap(),
-            technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
-            tier: liftspec_model::catalogue::MaintenanceTier::HalfMonthly,
-            items_done: vec![],
-            started_at: Timestamp::from_millis(T0 + start),
-            ended_at: Timestamp::from_millis(T0 + end),
-            confirmation: None,
-        }))
-    };
     let inspection = Status {
         mode: ServiceMode::Inspection,
         ..idle()
     };
     let mut f = Feed::new();
-    f.status(0, inspection)
-        .status(3_600_000, idle())
-        .send(3_600_000, session(0, 3_600_000));
+    f.status(0, inspection);
+    heartbeats(&mut f, 1, 3_600_000, (0, 0));
+    f.status(3_600_000, idle())
+        .send(3_600_000, Body::MaintenanceSession(session(0, 3_600_000)));
     assert!(f.raised().is_empty(), "corroborated");
-    f.send(7_200_000, session(3_700_000, 7_200_000));
+    heartbeats(&mut f, 3_600_001, 7_200_000, (0, 0));
+    f.send(
+        7_200_000,
+        Body::MaintenanceSession(session(3_700_000, 7_200_000)),
+    );
     assert_eq!(f.raised(), vec![DetectedKind::UncorroboratedMaintenance]);
+}
+
+#[test]
+fn a_session_claimed_while_the_terminal_was_silent_is_unverifiable_not_fake() {
+    use liftspec_detect::maintenance::VerdictKind;
+    let mut f = Feed::new();
+    f.status(0, idle());
+    // Silent from 10 to 55 minutes: more than the 11-minute threshold.
+    heartbeats(&mut f, 1, 3_600_000, (600_000, 3_300_000));
+    let claim = session(900_000, 3_000_000);
+    assert_eq!(
+        f.detector.maintenance_verdict(&claim).kind,
+        VerdictKind::Unverifiable
+    );
+    f.send(3_600_000, Body::MaintenanceSession(claim));
+    assert!(f.raised().is_empty(), "{:?}", f.raised());
+    // The same claim over a stretch with telemetry and no inspection is not corroborated.
+    heartbeats(&mut f, 3_600_001, 7_200_000, (0, 0));
+    let claim = session(4_000_000, 6_000_000);
+    assert_eq!(
+        f.detector.maintenance_verdict(&claim).kind,
+        VerdictKind::NotCorroborated
+    );
 }
 
 #[test]

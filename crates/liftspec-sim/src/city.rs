@@ -438,7 +438,16 @@ impl City {
         let mut sequences: std::collections::HashMap<(u16, u32, u32), u32> =
             std::collections::HashMap::new();
         let rescue_format = rescue_format_for(n);
-        let district_weights: Vec<f64> = districts.iter().map(|d| d.weight).collect();
+        // A city with fewer maintenance units than districts is a compact one: it covers as many
+        // districts as it has units, central districts first, so that every district it covers
+        // has a local unit. (Spreading 2,000 lifts over all 13 districts with three firms would
+        // put crews 50 km from their lifts, which no real firm under Art. 30's limits does.)
+        let covered = unit_count.min(districts.len());
+        let district_weights: Vec<f64> = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| if i < covered { d.weight } else { 0.0 })
+            .collect();
         let place_weights: Vec<f64> = PLACES.iter().map(|p| p.weight).collect();
 
         while lifts.len() < n {

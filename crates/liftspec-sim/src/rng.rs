@@ -102,7 +102,11 @@ impl Rng {
             }
             x -= w;
         }
-        weights.len() - 1
+        // Rounding can leave `x` just past the end: the last index that can be drawn.
+        weights
+            .iter()
+            .rposition(|w| *w > 0.0)
+            .unwrap_or(weights.len().saturating_sub(1))
     }
 }
 

@@ -18,7 +18,7 @@ use liftspec_sim::stream::Simulation;
 pub fn scenario() -> SimConfig {
     let d = SimConfig::default();
     SimConfig {
-        seed: 2026,
+        seed: 2027,
         lifts: 500,
         duration_s: 6 * 3600,
         faults: d.faults.scaled(800.0),
