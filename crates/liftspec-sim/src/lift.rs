@@ -816,7 +816,12 @@ impl LiftSim {
             Phase::PowerOff { until } if now >= until => {
                 self.mains = true;
                 self.back_in_service(city, out, now);
-                self.phase = Phase::Idle;
+                // An escalator restarts by its timetable; only a car waits for calls.
+                self.phase = if self.escalator {
+                    Phase::EscalatorStopped
+                } else {
+                    Phase::Idle
+                };
             }
             _ => {}
         }

@@ -84,32 +84,78 @@ fn the_city_is_inside_hangzhou_with_every_kind_and_age() {
     }
 }
 
-#[test]
-fn frames_are_in_time_order_authentic_valid_and_numbered() {
-    let (sim, frames, _) = run(config(80, 1800, 100.0));
+/// Every frame in time order, authentic, numbered from 1 per lift, and valid against its own
+/// installation (an escalator's two levels, not the building's floors), as the platform checks.
+fn assert_valid(sim: &Simulation, frames: &[SimFrame]) {
     assert!(frames.windows(2).all(|w| w[0].at <= w[1].at));
     let mut last_seq: BTreeMap<u32, u64> = BTreeMap::new();
     let city = sim.city();
-    for f in &frames {
+    for f in frames {
         let frame = wire::decode(&f.bytes).unwrap();
         let creds = city.keys(f.lift as usize).credentials();
         frame.verify(&f.bytes, &creds).unwrap();
         assert_eq!(frame.envelope.device, city.lifts[f.lift as usize].device);
         let prev = last_seq.insert(f.lift, f.seq).unwrap_or(0);
         assert_eq!(f.seq, prev + 1, "per-lift sequence numbers count up from 1");
-        let floors = &city.building_of(f.lift as usize).unwrap().floors;
         let eq = city.equipment(f.lift as usize).unwrap();
-        let ctx = liftspec_protocol::validate::ValidationContext::new(
-            floors.lowest_floor(),
-            floors.highest_floor(),
+        let mut ctx = liftspec_protocol::validate::ValidationContext::new(
+            eq.floors.lowest_floor(),
+            eq.floors.highest_floor(),
             eq.rated_speed_mm_s,
             f.at,
         );
-        let mut ctx = ctx;
         ctx.max_skew_ms = 10 * 60_000;
-        liftspec_protocol::validate::validate(&frame.envelope, &ctx)
-            .unwrap_or_else(|e| panic!("{:?}: {e}", frame.envelope.body));
+        liftspec_protocol::validate::validate(&frame.envelope, &ctx).unwrap_or_else(|e| {
+            panic!(
+                "lift {} ({:?}): {:?}: {e}",
+                f.lift, city.lifts[f.lift as usize].kind, frame.envelope.body
+            )
+        });
     }
+}
+
+#[test]
+fn frames_are_in_time_order_authentic_valid_and_numbered() {
+    let (sim, frames, _) = run(config(80, 1800, 100.0));
+    assert_valid(&sim, &frames);
+}
+
+#[test]
+fn lifts_and_escalators_come_back_from_a_power_cut_as_themselves() {
+    // Regression: an escalator once came back from a power cut running as a car between the
+    // building's floors, which the platform rejected as outside its two levels.
+    let d = SimConfig::default();
+    let only_power = d
+        .faults
+        .per_lift_day
+        .iter()
+        .map(|(k, _)| {
+            (
+                *k,
+                if *k == FaultKind::PowerFailure {
+                    0.5
+                } else {
+                    0.0
+                },
+            )
+        })
+        .collect();
+    let c = SimConfig {
+        lifts: 300,
+        duration_s: 3 * 3600,
+        faults: liftspec_sim::config::FaultRates {
+            per_lift_day: only_power,
+        },
+        ..d
+    };
+    let (sim, frames, truth) = run(c);
+    let escalators_cut = truth
+        .iter()
+        .filter(|t| t.kind == FaultKind::PowerFailure && t.end.is_some())
+        .filter(|t| sim.city().lifts[t.lift as usize].kind.is_escalator_family())
+        .count();
+    assert!(escalators_cut > 0, "the scenario restores an escalator");
+    assert_valid(&sim, &frames);
 }
 
 #[test]
