@@ -72,7 +72,8 @@ pub struct CrewSite {
     pub id: CrewId,
     /// Its maintenance unit (or rescue station operator).
     pub unit: CreditCode,
-    /// Where it waits.
+    /// Where it is: its station at first, then where its last job or its app's last position
+    /// report put it.
     pub point: GeoPoint,
 }
 
@@ -157,6 +158,23 @@ impl Dispatcher {
     pub fn set_busy(&mut self, crew: u32, busy: bool) {
         if let Some(b) = self.busy.get_mut(crew as usize) {
             *b = busy;
+        }
+    }
+
+    /// Moves a crew to `to` (its app's position, or the site of the job it just finished),
+    /// keeping both indexes in step. An unknown index is ignored.
+    pub fn move_crew(&mut self, crew: u32, to: GeoPoint) {
+        let Some(site) = self.crews.get_mut(crew as usize) else {
+            return;
+        };
+        let old = GeomWithData::new(plane(site.point), crew);
+        let new = GeomWithData::new(plane(to), crew);
+        site.point = to;
+        self.tree.remove(&old);
+        self.tree.insert(new);
+        if let Some(unit_tree) = self.by_unit.get_mut(&site.unit) {
+            unit_tree.remove(&old);
+            unit_tree.insert(new);
         }
     }
 

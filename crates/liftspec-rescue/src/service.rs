@@ -301,6 +301,8 @@ pub struct RescueService {
     incidents: Vec<Incident>,
     open_by_lift: BTreeMap<u32, usize>,
     keys: BTreeMap<u64, (Call, usize)>,
+    /// When each crew's position was last set (ms; `i64::MIN`: never since the start).
+    positioned_at: Vec<i64>,
 }
 
 impl std::fmt::Debug for dyn TravelTime + Send {
@@ -341,6 +343,7 @@ impl RescueService {
             lifts,
             by_rescue_code,
             by_registration,
+            positioned_at: vec![i64::MIN; crews.len()],
             dispatcher: Dispatcher::new(crews),
             travel,
             incidents: Vec::new(),
@@ -646,6 +649,10 @@ impl RescueService {
             return Ok(());
         };
         self.dispatcher.set_busy(c, false);
+        // The crew is free where the lift is, until its app reports otherwise.
+        let site = self.lifts[self.incidents[i].lift as usize].point;
+        self.dispatcher.move_crew(c, site);
+        self.positioned_at[c as usize] = self.positioned_at[c as usize].max(now.millis());
         let x = &mut self.incidents[i];
         x.stage = Stage::Released;
         x.released_at = Some(now);
@@ -656,6 +663,46 @@ impl RescueService {
         });
         let lift = x.lift;
         self.open_by_lift.remove(&lift);
+        Ok(())
+    }
+
+    /// A crew's app reports where the crew is. Later offers start from there, and an incident
+    /// the crew is on its way to gets a fresh ETA (in the app status and the next comforting
+    /// message). A report older than the crew's last one is [`RescueError::Stale`]; repeating a
+    /// report changes nothing, so no idempotency key is needed.
+    pub fn crew_position(
+        &mut self,
+        crew: &CrewId,
+        point: GeoPoint,
+        now: Timestamp,
+    ) -> Result<(), RescueError> {
+        let c = self
+            .dispatcher
+            .index_of(crew)
+            .ok_or_else(|| RescueError::UnknownCrew(crew.to_string()))?;
+        let last = self.positioned_at[c as usize];
+        if now.millis() < last {
+            return Err(RescueError::Stale {
+                at: now.millis(),
+                last,
+            });
+        }
+        self.positioned_at[c as usize] = now.millis();
+        self.dispatcher.move_crew(c, point);
+        let travelling = self
+            .incidents
+            .iter()
+            .position(|x| x.crew == Some(c) && x.stage == Stage::Accepted);
+        if let Some(i) = travelling {
+            let to = self.lifts[self.incidents[i].lift as usize].point;
+            let remaining = self.travel.minutes(point, to, now);
+            let x = &mut self.incidents[i];
+            // The ETA counts from the acceptance, so the time already travelled is added.
+            let since_accept = x
+                .accepted_at
+                .map_or(0.0, |a| now.millis_since(a) as f64 / 60_000.0);
+            x.eta_min = Some(since_accept + remaining);
+        }
         Ok(())
     }
 

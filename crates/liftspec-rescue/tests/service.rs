@@ -318,6 +318,49 @@ fn a_cancelled_report_is_recorded_with_its_reason() {
         .starts_with("cancelled:"));
 }
 
+#[test]
+fn crew_positions_move_crews_refresh_the_eta_and_stale_reports_are_refused() {
+    let mut s = service(true);
+    let lift = GeoPoint::new(30.25, 120.17).unwrap();
+    // OWN-FAR's app reports it next door: it is now the best own-unit crew.
+    s.crew_position(
+        &crew("OWN-FAR"),
+        GeoPoint::new(30.2505, 120.1705).unwrap(),
+        t(0),
+    )
+    .unwrap();
+    let (id, _) = s
+        .report(1, ReportBy::RescueCode("100072".into()), 1, t(0))
+        .unwrap();
+    assert_eq!(offers(&s.tick(t(0))), vec![("OWN-FAR".into(), 1)]);
+    s.accept(2, &crew("OWN-FAR"), &id, t(MIN)).unwrap();
+    let near = s.status(&id, t(MIN)).unwrap().eta_min.unwrap();
+    assert!(near < 4.0, "{near}");
+    // It turns out to be stuck across town: the ETA the app and the car see follows.
+    s.crew_position(
+        &crew("OWN-FAR"),
+        GeoPoint::new(30.35, 120.25).unwrap(),
+        t(3 * MIN),
+    )
+    .unwrap();
+    let far = s.status(&id, t(3 * MIN)).unwrap().eta_min.unwrap();
+    assert!(far > 25.0, "{far}");
+    // A report older than the last one is stale; an unknown crew is typed.
+    let e = s
+        .crew_position(&crew("OWN-FAR"), lift, t(2 * MIN))
+        .unwrap_err();
+    assert_eq!(e.code(), "rescue.stale");
+    let e = s
+        .crew_position(&crew("NOBODY"), lift, t(4 * MIN))
+        .unwrap_err();
+    assert_eq!(e.code(), "rescue.unknown_crew");
+    // Released, the crew waits where the lift is.
+    s.arrive(3, &crew("OWN-FAR"), &id, t(30 * MIN)).unwrap();
+    s.release(4, &crew("OWN-FAR"), &id, t(35 * MIN)).unwrap();
+    let here = &s.dispatcher().crews()[1];
+    assert_eq!((here.id.as_str(), here.point), ("OWN-FAR", lift));
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Report(u8),
@@ -328,6 +371,7 @@ enum Op {
     Release(u8),
     Close,
     False,
+    Move(u8, i8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -340,6 +384,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0u8..3).prop_map(Op::Release),
         Just(Op::Close),
         Just(Op::False),
+        (0u8..3, any::<i8>()).prop_map(|(c, d)| Op::Move(c, d)),
     ]
 }
 
@@ -364,6 +409,7 @@ proptest! {
                 Op::Release(c) => id.map_or(Ok(()), |id| s.release(key, &crew(crews[usize::from(c)]), &id, t(now))),
                 Op::Close => id.map_or(Ok(()), |id| s.close(&id, RescueCause::Unknown, t(now)).map(|_| ())),
                 Op::False => id.map_or(Ok(()), |id| s.false_alarm(&id, "test", t(now)).map(|_| ())),
+                Op::Move(c, d) => s.crew_position(&crew(crews[usize::from(c)]), GeoPoint::new(30.25 + f64::from(d) / 1000.0, 120.17).unwrap(), t(now)),
             };
             let mut assigned = [false; 3];
             for x in s.incidents() {

@@ -168,7 +168,13 @@ pub fn run(
             match kind {
                 0 => {
                     if service.accept(key, &crew, &id, t).is_ok() {
-                        let crew_site = crews.iter().find(|c| c.id == crew).map(|c| c.point);
+                        // From where the crew is: its station, or the lift it last freed.
+                        let crew_site = service
+                            .dispatcher()
+                            .crews()
+                            .iter()
+                            .find(|c| c.id == crew)
+                            .map(|c| c.point);
                         let lift = sites[service.incidents()[i].lift as usize].point;
                         let travel = crew_site.map_or(30.0, |p| world.minutes(p, lift, t));
                         busy_since.insert(crew.to_string(), at);
