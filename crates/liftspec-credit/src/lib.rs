@@ -21,3 +21,4 @@ pub mod evaluate;
 pub mod procurement;
 pub mod rules;
 pub mod spot;
+pub mod timeline;

@@ -710,3 +710,72 @@ fn use_units_earn_the_insurance_bonus_per_insured_lift() {
         rules.full_score() + 1.5 - e.deductions.iter().map(|d| d.points).sum::<f64>()
     );
 }
+
+#[test]
+fn a_grade_moves_within_the_cycle_and_each_move_is_explained() {
+    use liftspec_credit::timeline::{timeline, TimelineError, TimelineSpec};
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mut records = clean_year(10);
+    // Four penalties decided on 1 June 2025: S2 takes its cap of 15, 100 → 85, grade B.
+    for k in 0..4 {
+        records.push(penalty(&format!("P{k}")));
+    }
+    let spec = TimelineSpec {
+        from: day(2025, 1, 31),
+        to: day(2026, 12, 31),
+        step_days: 30,
+        window_days: 365,
+    };
+    let rules = RuleSet::hangzhou_maintenance();
+    let points = timeline(&rules, &unit(10), &records, &spec).unwrap();
+    assert_eq!(
+        points.last().unwrap().evaluation.period.to,
+        day(2026, 12, 31)
+    );
+    for p in &points {
+        let to = p.evaluation.period.to;
+        // The penalties weigh while the trailing year holds 1 June 2025.
+        let held = to >= day(2025, 6, 1) && to <= day(2026, 5, 31);
+        let expected = if held { "B" } else { "A" };
+        assert_eq!(p.evaluation.grade, expected, "on {to}");
+    }
+    let moves: Vec<(&str, &str, Vec<String>, Vec<String>)> = points
+        .iter()
+        .filter_map(|p| p.change.as_ref())
+        .filter(|c| c.from_grade != c.to_grade)
+        .map(|c| {
+            (
+                c.from_grade.as_str(),
+                c.to_grade.as_str(),
+                c.worse.iter().map(|w| w.0.clone()).collect(),
+                c.better.iter().map(|b| b.0.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            ("A", "B", vec!["S2".to_string()], vec![]),
+            ("B", "A", vec![], vec!["S2".to_string()]),
+        ]
+    );
+    // Bad specifications are typed errors.
+    let reversed = TimelineSpec {
+        to: day(2024, 1, 1),
+        ..spec
+    };
+    assert_eq!(
+        timeline(&rules, &unit(10), &records, &reversed)
+            .unwrap_err()
+            .code(),
+        "credit.timeline.reversed"
+    );
+    let zero = TimelineSpec {
+        step_days: 0,
+        ..spec
+    };
+    assert!(matches!(
+        timeline(&rules, &unit(10), &records, &zero),
+        Err(TimelineError::Invalid(_))
+    ));
+}
