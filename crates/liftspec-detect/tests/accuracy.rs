@@ -37,6 +37,14 @@ fn every_fault_kind_is_found_with_published_precision_and_recall() {
             accuracy::table(&score)
         );
     }
+    // Clock drift, per lift: every drifting terminal found, and nothing else called drifting.
+    assert!(score.clock.drifting >= 2, "{:?}", score.clock);
+    assert!(
+        score.clock.recall() >= RECALL_FLOOR - MARGIN
+            && score.clock.precision() >= PRECISION_FLOOR - MARGIN,
+        "{:?}",
+        score.clock
+    );
     // Telemetry alone finds a trapped passenger within the threshold plus one status period.
     let trapped = score.median_latency_s(FaultKind::TrappedAtLanding, true);
     assert!(trapped.is_some_and(|l| l <= 36.0), "{trapped:?}");

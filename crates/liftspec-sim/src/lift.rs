@@ -299,6 +299,13 @@ impl LiftSim {
         sim
     }
 
+    /// How far the terminal's clock runs ahead of true time, in ms (negative: behind). Most
+    /// terminals keep within a second; 1 % drift by minutes: the ground truth for clock-drift
+    /// detection.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.clock_offset_ms
+    }
+
     /// The lift's index in the city.
     pub fn index(&self) -> u32 {
         self.index

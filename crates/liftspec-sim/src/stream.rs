@@ -132,6 +132,12 @@ impl Simulation {
         std::mem::take(&mut self.truth)
     }
 
+    /// How far lift `lift`'s terminal clock runs ahead of true time, in ms (the ground truth
+    /// for clock-drift detection); `None` for an index outside the city.
+    pub fn clock_offset_ms(&self, lift: usize) -> Option<i64> {
+        self.lifts.get(lift).map(LiftSim::clock_offset_ms)
+    }
+
     /// Approximate heap bytes per lift of the simulation state (lift state, keys, counters).
     pub fn state_bytes_per_lift(&self) -> usize {
         std::mem::size_of::<LiftSim>() + 32 + 8 + 16
