@@ -194,7 +194,7 @@ pub fn run(config: SimConfig) -> Score {
         })
         .collect();
     let mut found_lifts = std::collections::BTreeSet::new();
-    for (lift, d) in found
+    for (lift, _) in found
         .iter()
         .filter(|(_, d)| d.raised && d.kind == DetectedKind::ClockDrift)
     {
