@@ -162,12 +162,7 @@ fn rescues(
                         .find(|x| x.id == incident)
                         .map_or(0, |x| x.lift as usize);
                     // From where the crew is: its station, or the lift it last freed.
-                    let from = service
-                        .dispatcher()
-                        .crews()
-                        .iter()
-                        .find(|c| c.id == crew)
-                        .map(|c| c.point);
+                    let from = service.dispatcher().position_of(&crew);
                     let minutes = from.map_or(30.0, |p| road.minutes(p, sites[lift].point, t));
                     plan.push((at + (minutes * 60_000.0) as i64, 1, incident, crew));
                 }

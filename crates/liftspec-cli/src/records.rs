@@ -142,34 +142,33 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
             e.score,
             e.grade
         );
-        for d in &e.deductions {
+        let line = |sign: char,
+                    points: f64,
+                    id: &str,
+                    name: &str,
+                    value: f64,
+                    clause: &str,
+                    records: &[RecordId]| {
+            let records: Vec<&str> = records.iter().map(RecordId::as_str).collect();
             println!(
-                "  -{:.3} {} {} (value {}) — {}; records: {}",
+                "  {sign}{points:.3} {id} {name} (value {value}) — {clause}; records: {}",
+                records.join(", ")
+            );
+        };
+        for d in &e.deductions {
+            line(
+                '-',
                 d.points,
-                d.indicator,
-                d.name,
+                &d.indicator,
+                &d.name,
                 d.value,
-                d.clause,
-                d.records
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                &d.clause,
+                &d.records,
             );
         }
         for b in &e.bonuses {
-            println!(
-                "  +{:.3} {} {} (value {}) — {}; records: {}",
-                b.points,
-                b.bonus,
-                b.name,
-                b.value,
-                b.clause,
-                b.records
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            line(
+                '+', b.points, &b.bonus, &b.name, b.value, &b.clause, &b.records,
             );
         }
         for v in &e.vetoes {

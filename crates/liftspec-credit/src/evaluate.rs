@@ -424,23 +424,23 @@ fn evaluate_refs(
             let Some(m) = measures.get(&x.measure) else {
                 continue;
             };
-            let over = (m.value - x.allowance).max(0.0);
-            let points = (over * x.points).min(x.cap).min(d.points - in_dimension);
-            // Points are kept to 0.001, and the score is exactly the full score minus the
-            // deductions listed.
-            let points = (points * 1000.0).round() / 1000.0;
+            let points = capped(
+                m.value,
+                x.allowance,
+                x.points,
+                x.cap,
+                d.points - in_dimension,
+            );
             if points > 0.0 {
                 in_dimension += points;
-                let mut ids = m.records.clone();
-                ids.sort();
                 deductions.push(DeductionLine {
                     indicator: x.id.clone(),
                     dimension: d.id.clone(),
                     name: x.name.clone(),
-                    value: (m.value * 1000.0).round() / 1000.0,
-                    points: (points * 1000.0).round() / 1000.0,
+                    value: thousandths(m.value),
+                    points,
                     clause: x.clause.clone(),
-                    records: ids,
+                    records: sorted(&m.records),
                 });
             }
         }
@@ -486,6 +486,23 @@ fn evaluate_refs(
         vetoes,
         excluded: excluded.iter().cloned().collect(),
     }
+}
+
+/// `per_unit` points for each unit of `value` above `free`, at most `cap` and at most `room`
+/// (what the dimension or the bonus allowance has left), kept to 0.001 so that a score is
+/// exactly the sum of the lines listed.
+fn capped(value: f64, free: f64, per_unit: f64, cap: f64, room: f64) -> f64 {
+    thousandths(((value - free).max(0.0) * per_unit).min(cap).min(room))
+}
+
+fn thousandths(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn sorted(ids: &[RecordId]) -> Vec<RecordId> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids
 }
 
 /// The bonus items that apply, in rule order, their sum capped at the rule set's `maxBonus`.
@@ -541,20 +558,22 @@ fn bonus_lines(
         let Some(m) = measured.get(&b.measure) else {
             continue;
         };
-        let over = (m.value - b.threshold).max(0.0);
-        let points = (over * b.points).min(b.cap).min(rules.max_bonus - added);
-        let points = (points * 1000.0).round() / 1000.0;
+        let points = capped(
+            m.value,
+            b.threshold,
+            b.points,
+            b.cap,
+            rules.max_bonus - added,
+        );
         if points > 0.0 {
             added += points;
-            let mut ids = m.records.clone();
-            ids.sort();
             lines.push(BonusLine {
                 bonus: b.id.clone(),
                 name: b.name.clone(),
-                value: (m.value * 1000.0).round() / 1000.0,
+                value: thousandths(m.value),
                 points,
                 clause: b.clause.clone(),
-                records: ids,
+                records: sorted(&m.records),
             });
         }
     }

@@ -209,6 +209,32 @@ fn invalid(path: String, reason: &str) -> RuleError {
     }
 }
 
+/// The checks every indicator and bonus item shares: a unique id, numbers that are finite and
+/// ≥ 0, and a clause.
+fn check_item(
+    path: &str,
+    id: &str,
+    ids: &mut std::collections::BTreeSet<String>,
+    numbers: [(&str, f64); 3],
+    clause: &str,
+) -> Result<(), RuleError> {
+    if !ids.insert(id.to_string()) {
+        return Err(invalid(format!("{path}.id"), "duplicate id"));
+    }
+    for (field, v) in numbers {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(invalid(format!("{path}.{field}"), "must be a number ≥ 0"));
+        }
+    }
+    if clause.trim().is_empty() {
+        return Err(invalid(
+            format!("{path}.clause"),
+            "every rule cites its clause",
+        ));
+    }
+    Ok(())
+}
+
 impl RuleSet {
     /// Parses and validates a rule file.
     pub fn from_json(text: &str) -> Result<Self, RuleError> {
@@ -238,28 +264,16 @@ impl RuleSet {
             }
             for (j, x) in d.indicators.iter().enumerate() {
                 let path = format!("dimensions[{i}].indicators[{j}]");
-                if !ids.insert(x.id.clone()) {
-                    return Err(invalid(format!("{path}.id"), "duplicate id"));
-                }
-                for (field, v) in [
+                let numbers = [
                     ("allowance", x.allowance),
                     ("points", x.points),
                     ("cap", x.cap),
-                ] {
-                    if !(v.is_finite() && v >= 0.0) {
-                        return Err(invalid(format!("{path}.{field}"), "must be a number ≥ 0"));
-                    }
-                }
+                ];
+                check_item(&path, &x.id, &mut ids, numbers, &x.clause)?;
                 if x.cap > d.points {
                     return Err(invalid(
                         format!("{path}.cap"),
                         "larger than its dimension's points",
-                    ));
-                }
-                if x.clause.trim().is_empty() {
-                    return Err(invalid(
-                        format!("{path}.clause"),
-                        "every indicator cites its clause",
                     ));
                 }
             }
@@ -274,26 +288,14 @@ impl RuleSet {
         }
         for (i, b) in self.bonuses.iter().enumerate() {
             let path = format!("bonuses[{i}]");
-            if !ids.insert(b.id.clone()) {
-                return Err(invalid(format!("{path}.id"), "duplicate id"));
-            }
-            for (field, v) in [
+            let numbers = [
                 ("threshold", b.threshold),
                 ("points", b.points),
                 ("cap", b.cap),
-            ] {
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(invalid(format!("{path}.{field}"), "must be a number ≥ 0"));
-                }
-            }
+            ];
+            check_item(&path, &b.id, &mut ids, numbers, &b.clause)?;
             if b.cap > self.max_bonus {
                 return Err(invalid(format!("{path}.cap"), "larger than maxBonus"));
-            }
-            if b.clause.trim().is_empty() {
-                return Err(invalid(
-                    format!("{path}.clause"),
-                    "every bonus item cites its clause",
-                ));
             }
         }
         if self.grades.is_empty() {

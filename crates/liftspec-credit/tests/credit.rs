@@ -566,6 +566,13 @@ fn commendation(n: &str, month: u32) -> Commendation {
     }
 }
 
+fn bonus_points(e: &Evaluation) -> Vec<(&str, f64)> {
+    e.bonuses
+        .iter()
+        .map(|b| (b.bonus.as_str(), b.points))
+        .collect()
+}
+
 #[test]
 fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
     let rules = RuleSet::hangzhou_maintenance();
@@ -605,12 +612,10 @@ fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
         ..commendation("C0", 1)
     });
     let e = run(&facts, &more, &none);
-    let lines: Vec<(&str, f64)> = e
-        .bonuses
-        .iter()
-        .map(|b| (b.bonus.as_str(), b.points))
-        .collect();
-    assert_eq!(lines, vec![("B1", 0.5), ("B2", 1.2), ("B9", 2.0)]);
+    assert_eq!(
+        bonus_points(&e),
+        vec![("B1", 0.5), ("B2", 1.2), ("B9", 2.0)]
+    );
     assert_eq!(e.score, 103.7);
     assert_eq!(e.bonuses[2].records, vec![id("C1"), id("C2"), id("C3")]);
 
@@ -619,12 +624,10 @@ fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
         more.push(rescue_for(&format!("RS-M{k}"), 90 - k, 10));
     }
     let e = run(&facts, &more, &none);
-    let lines: Vec<(&str, f64)> = e
-        .bonuses
-        .iter()
-        .map(|b| (b.bonus.as_str(), b.points))
-        .collect();
-    assert_eq!(lines, vec![("B1", 3.0), ("B2", 1.2), ("B9", 0.8)]);
+    assert_eq!(
+        bonus_points(&e),
+        vec![("B1", 3.0), ("B2", 1.2), ("B9", 0.8)]
+    );
     assert_eq!(e.score, 105.0);
     assert_eq!(e.grade, "A");
 

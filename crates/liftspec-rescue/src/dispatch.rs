@@ -154,6 +154,11 @@ impl Dispatcher {
             .map(|i| i as u32)
     }
 
+    /// Where a crew is now (its station, the lift it last freed, or its app's last report).
+    pub fn position_of(&self, id: &CrewId) -> Option<GeoPoint> {
+        self.crews.iter().find(|c| &c.id == id).map(|c| c.point)
+    }
+
     /// Marks a crew busy or free.
     pub fn set_busy(&mut self, crew: u32, busy: bool) {
         if let Some(b) = self.busy.get_mut(crew as usize) {

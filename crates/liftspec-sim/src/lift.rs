@@ -869,6 +869,29 @@ impl LiftSim {
         let _ = config;
     }
 
+    /// Takes the car out of passenger service in `mode` until `until`, dropping its calls and
+    /// reporting service event `code` (44 fire return, 47 earthquake).
+    fn hold(
+        &mut self,
+        city: &City,
+        out: &mut Vec<Emit>,
+        now: i64,
+        mode: ServiceMode,
+        until: i64,
+        code: u16,
+    ) {
+        self.mode = mode;
+        self.drill_until = until;
+        self.queue.clear();
+        self.event(
+            city,
+            out,
+            now,
+            EventCode::from_number(code),
+            EventState::Occurred,
+        );
+    }
+
     fn idle_step(&mut self, city: &City, config: &SimConfig, out: &mut Vec<Emit>, now: i64) {
         if matches!(self.mode, ServiceMode::FireReturn | ServiceMode::Earthquake) {
             if now < self.drill_until {
@@ -889,32 +912,16 @@ impl LiftSim {
             // Earthquake operation: stop here with the doors open, out of service until reset.
             self.quake_at = i64::MAX;
             let reset = i64::from(config.earthquake.as_ref().map_or(60, |q| q.reset_after_min));
-            self.mode = ServiceMode::Earthquake;
-            self.drill_until = now + self.rng.int(reset * 60_000, 2 * reset * 60_000);
-            self.queue.clear();
-            self.event(
-                city,
-                out,
-                now,
-                EventCode::from_number(47),
-                EventState::Occurred,
-            );
+            let until = now + self.rng.int(reset * 60_000, 2 * reset * 60_000);
+            self.hold(city, out, now, ServiceMode::Earthquake, until, 47);
             self.open_doors(city, out, now, None, 0, false);
             return;
         }
         if now >= self.next_drill && !self.escalator {
             // Fire return: the car goes to the main landing, opens its doors and stays there.
             self.next_drill = now + self.rng.exponential(365.0 * DAY_MS as f64) as i64;
-            self.mode = ServiceMode::FireReturn;
-            self.drill_until = now + self.rng.int(10 * 60_000, 25 * 60_000);
-            self.queue.clear();
-            self.event(
-                city,
-                out,
-                now,
-                EventCode::from_number(44),
-                EventState::Occurred,
-            );
+            let until = now + self.rng.int(10 * 60_000, 25 * 60_000);
+            self.hold(city, out, now, ServiceMode::FireReturn, until, 44);
             let lobby = (0..self.landings(city))
                 .find(|i| self.floor_of(city, *i) == 1)
                 .unwrap_or(0);

@@ -169,12 +169,7 @@ pub fn run(
                 0 => {
                     if service.accept(key, &crew, &id, t).is_ok() {
                         // From where the crew is: its station, or the lift it last freed.
-                        let crew_site = service
-                            .dispatcher()
-                            .crews()
-                            .iter()
-                            .find(|c| c.id == crew)
-                            .map(|c| c.point);
+                        let crew_site = service.dispatcher().position_of(&crew);
                         let lift = sites[service.incidents()[i].lift as usize].point;
                         let travel = crew_site.map_or(30.0, |p| world.minutes(p, lift, t));
                         busy_since.insert(crew.to_string(), at);
