@@ -9,6 +9,12 @@ use crate::fault::FaultKind;
 /// lifts). The districts' own capacity ([`crate::city::District::capacity`]) is checked too.
 pub const MAX_LIFTS: u32 = 1_000_000;
 
+/// Earliest start: 1990-01-01 UTC. The oldest simulated lifts are 35 years old, and a
+/// registration code's year field starts at 1950.
+pub const EARLIEST_START_MS: i64 = 631_152_000_000;
+/// Latest start: 2090-01-01 UTC, leaving the year fields of codes and licences in range.
+pub const LATEST_START_MS: i64 = 3_786_912_000_000;
+
 /// The simulation's settings. `Default` is a small city for one virtual hour.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -17,7 +23,7 @@ pub struct SimConfig {
     pub seed: u64,
     /// Lifts (and escalators) in the city, 1 ..= [`MAX_LIFTS`].
     pub lifts: u32,
-    /// Virtual start time.
+    /// Virtual start time, from [`EARLIEST_START_MS`] to before [`LATEST_START_MS`].
     pub start: Timestamp,
     /// Virtual duration in seconds (≥ 1).
     pub duration_s: u64,
@@ -196,6 +202,12 @@ impl SimConfig {
             });
         }
         check("lifts", f64::from(self.lifts), self.lifts >= 1, "1..")?;
+        check(
+            "start",
+            self.start.millis() as f64,
+            (EARLIEST_START_MS..LATEST_START_MS).contains(&self.start.millis()),
+            "1990-01-01 to 2090-01-01 (UTC)",
+        )?;
         check(
             "durationS",
             self.duration_s as f64,

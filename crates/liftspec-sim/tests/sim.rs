@@ -394,6 +394,15 @@ fn invalid_configurations_are_rejected_precisely() {
             "sim.config.out_of_range",
         ),
         (quake(1.01), "sim.config.out_of_range"),
+        // A start in 1970 would commission lifts before registration codes' 1950 (a fuzz
+        // finding: it used to panic).
+        (
+            SimConfig {
+                start: liftspec_model::time::Timestamp::from_millis(36),
+                ..config(6, 3, 1.0)
+            },
+            "sim.config.out_of_range",
+        ),
     ];
     for (c, code) in cases {
         let err = Simulation::new(c).unwrap_err();
