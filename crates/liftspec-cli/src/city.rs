@@ -16,9 +16,10 @@ use liftspec_detect::lift::{LiftDetector, LiftProfile};
 use liftspec_detect::thresholds::Thresholds;
 use liftspec_model::record::Record;
 use liftspec_model::time::Timestamp;
+use liftspec_protocol::message::Body;
 use liftspec_protocol::session::ReceiverSession;
 use liftspec_protocol::validate::ValidationContext;
-use liftspec_risk::triggers::{screen, ComponentRegistry, LiftRiskInput, Policy};
+use liftspec_risk::triggers::{screen, ComponentRegistry, Counters, LiftRiskInput, Policy};
 use liftspec_sim::config::SimConfig;
 use liftspec_sim::records::year_of_records;
 use liftspec_sim::stream::Simulation;
@@ -265,6 +266,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut detected_lifts: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
     let (mut frames, mut rejected) = (0u64, 0u64);
     let mut trapped: Vec<(i64, u32, Option<i16>)> = Vec::new();
+    // Each terminal's latest Statistics: the run and door-cycle counters that risk screening
+    // compares with the components' design cycles (Art. 32(3)).
+    let mut counters: Vec<Option<Counters>> = vec![None; city.lifts.len()];
     let mut next_tick = config.start.millis();
     let mut out = Vec::new();
     let progress = bar(config.duration_s, "simulated seconds");
@@ -305,6 +309,13 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
             Ok(received) => {
                 for env in &received.deliver {
                     detectors[i].on_envelope(env, frame.at, &thresholds, &mut out);
+                    if let Body::Statistics(st) = &env.body {
+                        counters[i] = env.sent_at.local_date().ok().map(|on| Counters {
+                            on,
+                            run_count: st.run_count,
+                            door_cycles: st.door_cycles,
+                        });
+                    }
                 }
             }
             Err(_) => rejected += 1,
@@ -429,12 +440,12 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let today = config.start.local_date().unwrap_or_default();
     let (policy, registry) = (Policy::hangzhou(), ComponentRegistry::default_lives());
     let mut risky: Vec<(String, Vec<String>, usize)> = Vec::new();
-    for l in &city.lifts {
+    for (l, counters) in city.lifts.iter().zip(&counters) {
         let input = LiftRiskInput {
             registration_code: l.registration_code.clone(),
             kind: l.kind,
             commissioned_on: l.commissioned_on,
-            counters: None,
+            counters: *counters,
             monthly_faults: monthly
                 .get(l.registration_code.as_str())
                 .map_or(Vec::new(), |m| {
