@@ -495,33 +495,63 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     if args.json {
         print!("{json}");
     } else {
+        let p = crate::paint::Paint::stdout();
         println!(
-            "City (seed {}): {} lifts, {} buildings, {} maintenance units.",
-            report.seed, report.lifts, report.buildings, report.maintenance_units
-        );
-        println!("Protocol: {} frames in {:.1} s ({:.0} frames/s through decode, verify, validate, sequence, detect); {} rejected.", report.frames, elapsed, report.frames_per_second, report.rejected_frames);
-        println!("Faults injected: {:?}", report.faults_injected);
-        println!("Detections: {:?}", report.detections);
-        println!(
-            "Injected faults detected: {:.1} %",
-            report.injected_faults_detected_percent
+            "{} (seed {}): {} lifts, {} buildings, {} maintenance units.",
+            p.bold("City"),
+            report.seed,
+            report.lifts,
+            report.buildings,
+            report.maintenance_units
         );
         println!(
-            "Rescue: {} entrapments dispatched; {} within the Art. 30 limit, mean arrival {:.1} min; {} cross-unit (Art. 37), {} to the fire service.",
+            "{}: {} frames in {:.1} s ({:.0} frames/s through decode, verify, validate, sequence, detect); {}.",
+            p.bold("Protocol"),
+            report.frames,
+            elapsed,
+            report.frames_per_second,
+            p.verdict(
+                report.rejected_frames == 0,
+                format!("{} rejected", report.rejected_frames)
+            )
+        );
+        println!(
+            "{}: {:?}",
+            p.bold("Faults injected"),
+            report.faults_injected
+        );
+        println!("{}: {:?}", p.bold("Detections"), report.detections);
+        println!(
+            "{}: {}",
+            p.bold("Injected faults detected"),
+            p.verdict(
+                report.injected_faults_detected_percent >= 99.0,
+                format!("{:.1} %", report.injected_faults_detected_percent)
+            )
+        );
+        println!(
+            "{}: {} entrapments dispatched; {}, mean arrival {:.1} min; {} cross-unit (Art. 37), {} to the fire service.",
+            p.bold("Rescue"),
             report.rescue.incidents,
-            report.rescue.within_limit,
+            p.verdict(
+                report.rescue.within_limit == report.rescue.incidents,
+                format!("{} within the Art. 30 limit", report.rescue.within_limit)
+            ),
             report.rescue.mean_arrival_min,
             report.rescue.cross_unit,
             report.rescue.fire_service
         );
         println!(
-            "Credit grades (2025): {:?}; lowest: {:?}",
+            "{} (2025): {:?}; lowest: {:?}",
+            p.bold("Credit grades"),
             report.credit_grades,
             report.lowest_credit.first()
         );
         println!(
-            "Risk: {} of {} lifts have an Art. 32 trigger.",
-            report.risk_triggered, report.lifts
+            "{}: {} of {} lifts have an Art. 32 trigger.",
+            p.bold("Risk"),
+            report.risk_triggered,
+            report.lifts
         );
         println!("Report: {}", args.out.join("report.html").display());
     }

@@ -3,6 +3,7 @@
 mod city;
 mod frames;
 mod keys;
+mod paint;
 mod records;
 
 use std::process::ExitCode;
@@ -66,7 +67,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("error: {message}");
+            let paint = paint::Paint::stderr();
+            eprintln!("{} {message}", paint.bad(paint.bold("error:")));
             ExitCode::from(1)
         }
     }

@@ -70,6 +70,27 @@ fn city_writes_a_report_and_the_same_seed_gives_the_same_results() {
         !dir.join("a/report.json.tmp").exists(),
         "no temporary file left"
     );
+    // The text summary, piped: plain (no colour codes), every frame accepted.
+    let o = liftspec(
+        &[
+            "city",
+            "--lifts",
+            "120",
+            "--hours",
+            "0.5",
+            "--seed",
+            "7",
+            "--out",
+            dir.join("c").to_str().unwrap(),
+        ],
+        None,
+    );
+    let summary = text(&o.stdout);
+    assert!(
+        summary.contains("Rescue: ") && summary.contains("; 0 rejected."),
+        "{summary}"
+    );
+    assert!(!o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b));
 }
 
 #[test]
@@ -311,4 +332,11 @@ fn usage_errors_exit_with_2() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("sim.config.out_of_range"));
+    // Piped, nothing is coloured: the error is plain text for scripts and logs.
+    let err = text(&o.stderr);
+    assert!(
+        err.lines().last().is_some_and(|l| l.starts_with("error: ")),
+        "{err}"
+    );
+    assert!(!o.stderr.contains(&0x1b));
 }
