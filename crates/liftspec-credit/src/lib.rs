@@ -1,9 +1,11 @@
 //! Credit evaluation, spot checks and procurement scoring (implementation opinions items 10, 12
 //! and 13; Hangzhou Reg. Art. 36).
 //!
-//! - [`rules`]: rule sets as data (JSON) — dimensions, indicators, vetoes, grade bands, clauses —
-//!   with liftspec's default for maintenance units modelled on Hangzhou's five dimensions;
+//! - [`rules`]: rule sets as data (JSON) — dimensions, indicators, vetoes, bonus items, grade
+//!   bands, clauses — with liftspec's default for maintenance units modelled on Hangzhou's five
+//!   dimensions;
 //! - [`evaluate`]: scores, grades and explanations from records, appeals and period changes;
+//! - [`timeline`]: grades that move within a cycle, each move explained;
 //! - [`spot`]: check frequency by grade and the reproducible "double random, one public" draw;
 //! - [`procurement`]: tender scores from failure rates, after-sales and credit.
 //!

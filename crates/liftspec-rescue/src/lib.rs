@@ -5,8 +5,8 @@
 //! - [`dispatch`]: an R*-tree of crews and the choice of a crew by predicted arrival through a
 //!   pluggable [`dispatch::TravelTime`];
 //! - [`service`]: the sans-I/O service apps call — report, accept, decline, arrive, release,
-//!   close, false alarm, status, a crew's open incidents — and the clock tick that offers,
-//!   escalates tiers, comforts passengers and raises SLA warnings; every call idempotent.
+//!   close, false alarm, status, a crew's open incidents and position — and the clock tick that
+//!   offers, escalates tiers, comforts passengers and raises SLA warnings; every call idempotent.
 //!
 //! ```
 //! use liftspec_rescue::{dispatch::CrewSite, policy::RescuePolicy, service::*};

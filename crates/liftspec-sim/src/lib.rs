@@ -3,8 +3,8 @@
 //! - [`config`]: what to simulate, validated up front;
 //! - [`city`]: Hangzhou's districts, buildings, lifts of every kind and age, and the units around
 //!   them;
-//! - [`lift`]: one lift in motion — calls, doors, S-curve runs ([`kinematics`]), service modes,
-//!   maintenance, wear and injected faults;
+//! - [`lift`]: one lift in motion — calls, doors, S-curve runs ([`kinematics`]), service modes
+//!   (inspection, fire return, earthquake operation), maintenance, wear and injected faults;
 //! - [`fault`]: fault kinds and their ground truth;
 //! - [`stream`]: the city's frames in time order, and writers for stream files and ground truth;
 //! - [`network`]: a seeded lossy network (loss, duplicates, reordering, delay, partitions);
