@@ -240,6 +240,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         faults: d.faults.scaled(args.fault_scale),
         ..d
     };
+    config
+        .validate()
+        .map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     let started = Instant::now();
     eprintln!(
         "[1/4] simulating {} lifts for {} h …",
