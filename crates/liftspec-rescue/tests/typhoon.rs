@@ -9,13 +9,14 @@ use liftspec_rescue::policy::RescuePolicy;
 
 #[test]
 fn predicted_arrival_beats_nearest_first_on_a_typhoon_afternoon() {
-    let (_, sites, crews) = typhoon::city(6000);
+    let (city, sites, crews) = typhoon::city(6000);
+    let reports = typhoon::entrapments(&city, 1.0, 0.5);
     let ours = typhoon::run(
         &sites,
         &crews,
         RescuePolicy::default(),
         Box::new(typhoon::RiverRoads),
-        150,
+        &reports,
     );
     let naive = typhoon::run(
         &sites,
@@ -25,10 +26,11 @@ fn predicted_arrival_beats_nearest_first_on_a_typhoon_afternoon() {
             ..RescuePolicy::default()
         },
         Box::new(RoadEstimate::default()),
-        150,
+        &reports,
     );
     assert_eq!(ours.incidents, naive.incidents);
-    assert!(ours.incidents >= 140, "{} incidents", ours.incidents);
+    // Hundreds of simultaneous entrapments in a city of 6,000 lifts, as the issue asks.
+    assert!(ours.incidents >= 100, "{} incidents", ours.incidents);
     assert!(
         ours.sla_percent() >= naive.sla_percent(),
         "ours {:.1} % vs naive {:.1} %",

@@ -43,6 +43,28 @@ pub struct SimConfig {
     pub peak_trips_per_hour: f64,
     /// An earthquake felt across the city, if any (none by default).
     pub earthquake: Option<Earthquake>,
+    /// A mass power cut (a typhoon's), if any (none by default).
+    pub power_cut: Option<PowerCut>,
+}
+
+/// A mass power cut, as a typhoon brings: at one moment a share of the city's lifts lose mains
+/// power. A car that is running stops where it is; with an automatic rescue device (ARD) it
+/// creeps to the nearest landing and lets its passengers out, without one it holds them between
+/// floors (ground truth `TrappedBetweenFloors`) until power returns. Standing cars and
+/// escalators just stop (ground truth `PowerFailure`). A lift already in a fault or under
+/// maintenance at that moment is left as it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PowerCut {
+    /// Seconds after the start when the power fails, within the simulated duration.
+    pub at_s: u64,
+    /// Share of lifts that lose power, in [0, 1].
+    pub share: f64,
+    /// Share of cars without an automatic rescue device, in [0, 1].
+    pub without_ard_share: f64,
+    /// Shortest time until power returns, in minutes (≥ 1); each lift waits between this and
+    /// twice this.
+    pub restore_after_min: u32,
 }
 
 /// An earthquake: lifts whose seismic detector trips go into earthquake operation (GB/T 31095 /
@@ -78,6 +100,7 @@ impl Default for SimConfig {
             controller_reports: 0.7,
             peak_trips_per_hour: 40.0,
             earthquake: None,
+            power_cut: None,
         }
     }
 }
@@ -261,6 +284,26 @@ impl SimConfig {
                 "earthquake.resetAfterMin",
                 f64::from(q.reset_after_min),
                 (1..=7 * 24 * 60).contains(&q.reset_after_min),
+                "1..=10080 (a week)",
+            )?;
+        }
+        if let Some(c) = &self.power_cut {
+            check(
+                "powerCut.atS",
+                c.at_s as f64,
+                c.at_s < self.duration_s,
+                "0..durationS",
+            )?;
+            for (field, share) in [
+                ("powerCut.share", c.share),
+                ("powerCut.withoutArdShare", c.without_ard_share),
+            ] {
+                check(field, share, (0.0..=1.0).contains(&share), "[0, 1]")?;
+            }
+            check(
+                "powerCut.restoreAfterMin",
+                f64::from(c.restore_after_min),
+                (1..=7 * 24 * 60).contains(&c.restore_after_min),
                 "1..=10080 (a week)",
             )?;
         }

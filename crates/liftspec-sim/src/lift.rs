@@ -196,6 +196,10 @@ pub struct LiftSim {
     drill_until: i64,
     /// When this lift's seismic detector trips (`i64::MAX`: never).
     quake_at: i64,
+    /// When this lift loses mains power in a mass cut (`i64::MAX`: never), and whether its car
+    /// has an automatic rescue device.
+    cut_at: i64,
+    ard: bool,
     last_inspection_end: i64,
     /// Whether the terminal has sent its first status (on connecting).
     announced: bool,
@@ -266,6 +270,8 @@ impl LiftSim {
             next_drill: i64::MAX,
             drill_until: i64::MIN,
             quake_at: i64::MAX,
+            cut_at: i64::MAX,
+            ard: true,
             last_inspection_end: i64::MIN / 2,
             announced: false,
             silent_until: i64::MIN,
@@ -296,7 +302,64 @@ impl LiftSim {
                 sim.quake_at = start + q.at_s as i64 * 1000;
             }
         }
+        if let Some(c) = &config.power_cut {
+            if sim.rng.chance(c.share) {
+                sim.cut_at = start + c.at_s as i64 * 1000;
+            }
+            sim.ard = !sim.rng.chance(c.without_ard_share);
+        }
         sim
+    }
+
+    /// The mass power cut reaches this lift (see [`crate::config::PowerCut`]).
+    fn power_cut(&mut self, city: &City, config: &SimConfig, out: &mut Vec<Emit>, now: i64) {
+        let busy = self.active.is_some()
+            || matches!(
+                self.phase,
+                Phase::Inspection { .. } | Phase::Halted { .. } | Phase::PowerOff { .. }
+            );
+        let Some(cut) = config.power_cut.as_ref().filter(|_| !busy) else {
+            return;
+        };
+        let restore = i64::from(cut.restore_after_min) * 60_000;
+        let until = now + self.rng.int(restore, 2 * restore);
+        if let Phase::Moving {
+            start,
+            from_mm,
+            up,
+            profile,
+            ..
+        } = self.phase.clone()
+        {
+            let (dist, _) = profile.at((now - start) as f64 / 1000.0);
+            self.position_mm = from_mm + if up { dist } else { -dist };
+            self.direction = Direction::None;
+            self.job = None;
+            if !self.ard && self.load > 0 {
+                // Held where the car stopped until the power returns (or the crews arrive).
+                let kind = if self.in_door_zone(city) {
+                    FaultKind::TrappedAtLanding
+                } else {
+                    FaultKind::TrappedBetweenFloors
+                };
+                self.queue.clear();
+                self.begin_fault(city, config, out, now, kind);
+                self.mains = false;
+                self.mode = ServiceMode::OutOfService;
+                self.door = DoorStatus::Closed;
+                self.emit(out, now, self.status(city, false, 0.0));
+                self.phase = Phase::PowerOff { until };
+                return;
+            }
+            // The ARD creeps to the nearest landing, where the doors open and everyone leaves.
+            self.relevel(city, out, now);
+        }
+        self.queue.clear();
+        self.begin_fault(city, config, out, now, FaultKind::PowerFailure);
+        self.mains = false;
+        self.mode = ServiceMode::OutOfService;
+        self.emit(out, now, self.status(city, false, 0.0));
+        self.phase = Phase::PowerOff { until };
     }
 
     /// How far the terminal's clock runs ahead of true time, in ms (negative: behind). Most
@@ -622,6 +685,10 @@ impl LiftSim {
                 }),
             );
         }
+        if now >= self.cut_at {
+            self.cut_at = i64::MAX;
+            self.power_cut(city, config, out, now);
+        }
         if now >= self.next_fault {
             self.next_fault = now + self.fault_gap(config);
             // A fault still waiting for its moment (a run to the top floor, say) gives way.
@@ -746,6 +813,7 @@ impl LiftSim {
         if self.silent_until > now {
             next = next.min(self.silent_until);
         }
+        next = next.min(self.cut_at);
         self.next = next.max(now + 1);
     }
 
@@ -822,6 +890,10 @@ impl LiftSim {
             }
             Phase::PowerOff { until } if now >= until => {
                 self.mains = true;
+                if !self.escalator && (self.load > 0 || !self.in_door_zone(city)) {
+                    // Power back: the car levels at the nearest landing and lets people out.
+                    self.relevel(city, out, now);
+                }
                 self.back_in_service(city, out, now);
                 // An escalator restarts by its timetable; only a car waits for calls.
                 self.phase = if self.escalator {
@@ -1437,22 +1509,7 @@ impl LiftSim {
         _trapped: bool,
     ) {
         if !self.escalator {
-            // A car between floors is brought to the nearest landing and levelled.
-            let n = self.landings(city);
-            let nearest = (0..n)
-                .min_by_key(|i| (self.level(city, *i) - self.position_mm).abs() as i64)
-                .unwrap_or(0);
-            self.landing = nearest;
-            self.position_mm = self.level(city, nearest);
-            self.up_limit = false;
-            self.down_limit = false;
-            // The doors open and anyone inside gets out.
-            if self.load > 0 || self.door != DoorStatus::Closed {
-                self.door = DoorStatus::Opened;
-                self.emit(out, now, self.status(city, false, 0.0));
-                self.load = 0;
-                self.door = DoorStatus::Closed;
-            }
+            self.relevel(city, out, now);
         }
         let _ = kind;
         self.back_in_service(city, out, now);
@@ -1461,6 +1518,25 @@ impl LiftSim {
         } else {
             Phase::Idle
         };
+    }
+
+    /// Brings a car between floors to the nearest landing and levels it; the doors open and
+    /// anyone inside gets out.
+    fn relevel(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
+        let n = self.landings(city);
+        let nearest = (0..n)
+            .min_by_key(|i| (self.level(city, *i) - self.position_mm).abs() as i64)
+            .unwrap_or(0);
+        self.landing = nearest;
+        self.position_mm = self.level(city, nearest);
+        self.up_limit = false;
+        self.down_limit = false;
+        if self.load > 0 || self.door != DoorStatus::Closed {
+            self.door = DoorStatus::Opened;
+            self.emit(out, now, self.status(city, false, 0.0));
+            self.load = 0;
+            self.door = DoorStatus::Closed;
+        }
     }
 
     /// The signed session report at the end of a maintenance visit (or a fake one).

@@ -366,6 +366,61 @@ fn an_earthquake_stops_tripped_lifts_until_they_are_reset() {
     assert!(calm.iter().all(|f| code_of(f) != Some(47)));
 }
 
+fn cut(without_ard: f64) -> SimConfig {
+    SimConfig {
+        // 15:55 local on the default day; the power fails at 16:00.
+        start: liftspec_model::time::Timestamp::from_millis(1_796_284_500_000),
+        power_cut: Some(liftspec_sim::config::PowerCut {
+            at_s: 300,
+            share: 1.0,
+            without_ard_share: without_ard,
+            restore_after_min: 10,
+        }),
+        ..config(400, 1800, 0.0)
+    }
+}
+
+#[test]
+fn a_mass_power_cut_traps_passengers_in_cars_without_a_rescue_device() {
+    let (sim, frames, truth) = run(cut(1.0));
+    let at = sim.config().start.millis() + 300_000;
+    let at_cut: Vec<&GroundTruth> = truth.iter().filter(|t| t.start.millis() == at).collect();
+    let trapped: Vec<&&GroundTruth> = at_cut
+        .iter()
+        .filter(|t| t.kind == FaultKind::TrappedBetweenFloors)
+        .collect();
+    // Every lift loses power at once; the cars that were running with people stop with them.
+    assert!(at_cut.len() >= 390, "{} lifts cut", at_cut.len());
+    assert!(trapped.len() >= 5, "{} trapped", trapped.len());
+    for t in &at_cut {
+        assert!(matches!(
+            t.kind,
+            FaultKind::PowerFailure | FaultKind::TrappedBetweenFloors | FaultKind::TrappedAtLanding
+        ));
+        // Power returns after 10 to 20 minutes, which ends the fault.
+        let held = t.end.expect("restored").millis() - at;
+        assert!((600_000..=1_200_000).contains(&held), "{held}");
+    }
+    // The trapped cars report themselves stopped, out of mains, with people and closed doors.
+    for t in &trapped {
+        let seen = frames.iter().any(|f| {
+            f.lift == t.lift
+                && f.at.millis() == at
+                && matches!(wire::decode(&f.bytes).unwrap().envelope.body,
+                    Body::Status(s) if !s.moving && !s.mains_power && !s.door_zone
+                        && s.front_door == DoorStatus::Closed && s.load_percent.is_some_and(|l| l > 0))
+        });
+        assert!(seen, "lift {}", t.lift);
+    }
+    assert_valid(&sim, &frames);
+    // With automatic rescue devices everywhere, the cars reach a landing: nobody is held.
+    let (_, _, truth) = run(cut(0.0));
+    assert!(truth
+        .iter()
+        .filter(|t| t.start.millis() == at)
+        .all(|t| t.kind == FaultKind::PowerFailure));
+}
+
 #[test]
 fn invalid_configurations_are_rejected_precisely() {
     let cases: Vec<(SimConfig, &str)> = vec![

@@ -1,7 +1,9 @@
-//! A typhoon afternoon: a mass power cut traps passengers in hundreds of lifts within half an
-//! hour. The rescue service runs twice on the same incidents and the same "true" roads (the
-//! Qiantang river can only be crossed on a few bridges): once choosing crews by predicted
-//! arrival with a river-aware travel provider, once nearest-first by straight line.
+//! A typhoon afternoon: at 16:00 a mass power cut in the simulator stops the city's lifts, and
+//! the cars that were running without an automatic rescue device hold their passengers —
+//! hundreds of entrapments at once. The rescue service runs twice on the same incidents and the
+//! same "true" roads (the Qiantang river can only be crossed on a few bridges): once choosing
+//! crews by predicted arrival with a river-aware travel provider, once nearest-first by
+//! straight line.
 #![allow(dead_code, unreachable_pub)]
 
 use liftspec_model::equipment::GeoPoint;
@@ -62,6 +64,46 @@ impl Outcome {
     }
 }
 
+/// 16:00 local on the simulator's default day, when the power fails.
+pub const CUT_AT: i64 = 1_796_284_800_000;
+
+/// The entrapments of the afternoon, from the simulator: the power fails at 16:00 for `share`
+/// of the lifts, and `without_ard` of the cars have no automatic rescue device. Each
+/// entrapment is reported by telemetry 30 s later (the detector's threshold): (time, lift).
+pub fn entrapments(city: &City, share: f64, without_ard: f64) -> Vec<(i64, usize)> {
+    let d = SimConfig::default();
+    let config = SimConfig {
+        seed: 88,
+        lifts: city.lifts.len() as u32,
+        start: Timestamp::from_millis(CUT_AT - 60_000),
+        duration_s: 120,
+        faults: d.faults.scaled(0.0),
+        power_cut: Some(liftspec_sim::config::PowerCut {
+            at_s: 60,
+            share,
+            without_ard_share: without_ard,
+            restore_after_min: 90,
+        }),
+        ..d
+    };
+    let mut sim = liftspec_sim::stream::Simulation::with_city(config, city.clone());
+    for _ in sim.by_ref() {}
+    let mut out: Vec<(i64, usize)> = sim
+        .take_ground_truth()
+        .iter()
+        .filter(|t| {
+            matches!(
+                t.kind,
+                liftspec_sim::fault::FaultKind::TrappedBetweenFloors
+                    | liftspec_sim::fault::FaultKind::TrappedAtLanding
+            )
+        })
+        .map(|t| (t.start.millis() + 30_000, t.lift as usize))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// The city, its lifts as rescue sites, and its crews at their stations.
 pub fn city(lifts: u32) -> (City, Vec<LiftSite>, Vec<CrewSite>) {
     let city = City::generate(&SimConfig {
@@ -111,15 +153,10 @@ pub fn run(
     crews: &[CrewSite],
     policy: RescuePolicy,
     provider: Box<dyn TravelTime + Send>,
-    incidents: usize,
+    reports: &[(i64, usize)],
 ) -> Outcome {
-    let start = 1_796_284_800_000i64; // 2026-12-03 16:00 local
+    let start = CUT_AT;
     let mut rng = Rng::new(2024);
-    // Which lifts trap people, and when (within 30 minutes of the power cut).
-    let mut reports: Vec<(i64, usize)> = (0..incidents)
-        .map(|_| (start + rng.int(0, 30 * 60_000), rng.index(sites.len())))
-        .collect();
-    reports.sort_unstable();
     let mut service =
         RescueService::with_travel(policy.clone(), sites.to_vec(), crews.to_vec(), provider);
     let world = RiverRoads;
