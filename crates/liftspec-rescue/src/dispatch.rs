@@ -96,6 +96,8 @@ pub enum Eligible<'a> {
     UnitOnly(&'a CreditCode),
     /// Tier 2: any other unit (Art. 37).
     OtherThan(&'a CreditCode),
+    /// Any crew (after the fire service has been called).
+    Any,
 }
 
 type CrewTree = RTree<GeomWithData<[f64; 2], u32>>;
@@ -200,13 +202,13 @@ impl Dispatcher {
                 .by_unit
                 .get(unit)
                 .unwrap_or_else(|| EMPTY.get_or_init(RTree::new)),
-            Eligible::OtherThan(_) => &self.tree,
+            Eligible::OtherThan(_) | Eligible::Any => &self.tree,
         };
         tree.nearest_neighbor_iter(&plane(to))
             .map(|g| g.data)
             .filter(move |i| {
                 let other_unit = match eligible {
-                    Eligible::UnitOnly(_) => true,
+                    Eligible::UnitOnly(_) | Eligible::Any => true,
                     Eligible::OtherThan(unit) => &self.crews[*i as usize].unit != unit,
                 };
                 other_unit && !self.busy[*i as usize] && !exclude.contains(i)

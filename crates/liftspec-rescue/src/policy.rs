@@ -24,6 +24,10 @@ pub struct RescuePolicy {
     pub comfort_every_min: i64,
     /// Candidates by straight-line distance whose predicted arrival is compared: 8.
     pub candidates: usize,
+    /// After the fire service is called (tier 3), keep offering the incident to any crew that
+    /// becomes free: true (liftspec default). Calling 119 does not lift the maintenance unit's
+    /// duty to be on site (Hangzhou Reg. Art. 30), and on a storm day 119 may be late too.
+    pub offer_after_fire_service: bool,
 }
 
 impl Default for RescuePolicy {
@@ -37,6 +41,7 @@ impl Default for RescuePolicy {
             accident_after_min: 120,
             comfort_every_min: 5,
             candidates: 8,
+            offer_after_fire_service: true,
         }
     }
 }

@@ -163,6 +163,8 @@ pub struct Incident {
     pub stage: Stage,
     /// Tier: 1 own unit, 2 another unit or station (Art. 37), 3 fire service.
     pub tier: u8,
+    /// Whether the fire service (119) has been called.
+    pub fire_service_called: bool,
     /// The crew offered or assigned, if any.
     pub crew: Option<u32>,
     /// Crews that declined or timed out.
@@ -457,6 +459,7 @@ impl RescueService {
             lift,
             stage: Stage::Dispatching,
             tier: 1,
+            fire_service_called: false,
             crew: None,
             passed: Vec::new(),
             reports: vec![by],
@@ -852,7 +855,8 @@ impl RescueService {
         let policy = self.policy.clone();
         let site = self.lifts[self.incidents[i].lift as usize].clone();
         // Offers and timeouts.
-        if self.incidents[i].stage == Stage::Dispatching && self.incidents[i].tier < 3 {
+        let still_offering = self.incidents[i].tier < 3 || policy.offer_after_fire_service;
+        if self.incidents[i].stage == Stage::Dispatching && still_offering {
             let timed_out = self.incidents[i].crew.is_some()
                 && self.incidents[i].offered_at.is_some_and(|o| {
                     let limit = if self.incidents[i].tier == 1 {
@@ -872,15 +876,16 @@ impl RescueService {
                         what: format!("crew {id} did not accept in time"),
                     });
                 }
-                // One timeout moves the incident up a tier.
-                self.incidents[i].tier += 1;
+                // One timeout moves the incident up a tier (at most to the fire service).
+                self.incidents[i].tier = (self.incidents[i].tier + 1).min(3);
             }
-            if self.incidents[i].crew.is_none() && self.incidents[i].tier < 3 {
+            if self.incidents[i].crew.is_none() && still_offering {
                 let tier = self.incidents[i].tier;
-                let eligible = if tier == 1 {
-                    Eligible::UnitOnly(&site.maintenance_unit)
-                } else {
-                    Eligible::OtherThan(&site.maintenance_unit)
+                let eligible = match tier {
+                    1 => Eligible::UnitOnly(&site.maintenance_unit),
+                    2 => Eligible::OtherThan(&site.maintenance_unit),
+                    // With 119 called, whichever crew frees up first.
+                    _ => Eligible::Any,
                 };
                 let best = self.dispatcher.best(
                     site.point,
@@ -914,7 +919,7 @@ impl RescueService {
                             eta_min: c.eta_min,
                         });
                     }
-                    None => {
+                    None if tier < 3 => {
                         let x = &mut self.incidents[i];
                         x.audit.push(AuditEntry {
                             at: now,
@@ -922,11 +927,13 @@ impl RescueService {
                         });
                         x.tier += 1;
                     }
+                    None => {}
                 }
             }
-            if self.incidents[i].tier >= 3 {
+            if self.incidents[i].tier >= 3 && !self.incidents[i].fire_service_called {
                 let x = &mut self.incidents[i];
                 x.tier = 3;
+                x.fire_service_called = true;
                 x.dispatched_at.get_or_insert(now);
                 x.audit.push(AuditEntry {
                     at: now,

@@ -30,6 +30,10 @@ fn crew(id: &str) -> CrewId {
 }
 
 fn service(built_up: bool) -> RescueService {
+    service_with(built_up, RescuePolicy::default())
+}
+
+fn service_with(built_up: bool, policy: RescuePolicy) -> RescueService {
     let lift = LiftSite {
         registration_code: "31103301062010050007".parse().unwrap(),
         rescue_code: "100072".parse().unwrap(),
@@ -60,7 +64,7 @@ fn service(built_up: bool) -> RescueService {
             point: at(30.252, 120.172),
         },
     ];
-    RescueService::new(RescuePolicy::default(), vec![lift], crews)
+    RescueService::new(policy, vec![lift], crews)
 }
 
 fn offers(notices: &[Notice]) -> Vec<(String, u8)> {
@@ -232,8 +236,37 @@ fn timeouts_and_declines_escalate_tier_by_tier_to_the_fire_service() {
         "{n:?}"
     );
     assert_eq!(s.incidents()[0].tier, 3);
-    // Both units' crews are free again.
     assert!(!s.dispatcher().is_busy(0) && !s.dispatcher().is_busy(2));
+    // With 119 called, the crew not yet asked is still offered the job at the next tick
+    // (Art. 30's duty stays with the maintenance unit).
+    assert_eq!(
+        offers(&s.tick(t(3 * MIN + 30_000))),
+        vec![("OWN-FAR".into(), 3)]
+    );
+    s.accept(3, &crew("OWN-FAR"), &id, t(4 * MIN)).unwrap();
+    // 119 is called once.
+    let later = s.tick(t(5 * MIN));
+    assert!(!later
+        .iter()
+        .any(|x| matches!(x, Notice::FireService { .. })));
+    assert_eq!(s.incidents()[0].stage, Stage::Accepted);
+    // A city can turn that off: then the incident waits for the fire service alone.
+    let mut s = service_with(
+        true,
+        RescuePolicy {
+            offer_after_fire_service: false,
+            ..RescuePolicy::default()
+        },
+    );
+    let (id, _) = s
+        .report(1, ReportBy::RescueCode("100072".into()), 1, t(0))
+        .unwrap();
+    s.tick(t(0));
+    s.tick(t(2 * MIN));
+    s.decline(2, &crew("OTHER"), &id, t(3 * MIN)).unwrap();
+    s.tick(t(3 * MIN));
+    assert_eq!(offers(&s.tick(t(3 * MIN + 30_000))), vec![]);
+    assert_eq!(offers(&s.tick(t(10 * MIN))), vec![]);
 }
 
 #[test]

@@ -37,5 +37,12 @@ fn predicted_arrival_beats_nearest_first_on_a_typhoon_afternoon() {
         ours.sla_percent(),
         naive.sla_percent()
     );
-    assert!(ours.mean_arrival() <= naive.mean_arrival() + 0.5);
+    // All at once, crews start from shared stations, so the two choose alike; ties broken
+    // differently may cost a little on the mean, never the limit.
+    assert!(
+        ours.mean_arrival() <= naive.mean_arrival() * 1.02,
+        "ours {:.1} min vs naive {:.1} min",
+        ours.mean_arrival(),
+        naive.mean_arrival()
+    );
 }
