@@ -215,7 +215,34 @@ fn check(field: &str, value: f64, ok: bool, allowed: &'static str) -> Result<(),
     }
 }
 
+fn check_share(field: &str, share: f64) -> Result<(), ConfigError> {
+    check(field, share, (0.0..=1.0).contains(&share), "[0, 1]")
+}
+
 impl SimConfig {
+    /// What an earthquake and a power cut share: they happen within the run, and the lifts
+    /// come back after 1 minute to a week.
+    fn check_event(
+        &self,
+        name: &str,
+        at_s: u64,
+        back_field: &str,
+        back_min: u32,
+    ) -> Result<(), ConfigError> {
+        check(
+            &format!("{name}.atS"),
+            at_s as f64,
+            at_s < self.duration_s,
+            "0..durationS",
+        )?;
+        check(
+            &format!("{name}.{back_field}"),
+            f64::from(back_min),
+            (1..=7 * 24 * 60).contains(&back_min),
+            "1..=10080 (a week)",
+        )
+    }
+
     /// Checks every setting.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.lifts > MAX_LIFTS {
@@ -268,44 +295,13 @@ impl SimConfig {
             "[0, 600]",
         )?;
         if let Some(q) = &self.earthquake {
-            check(
-                "earthquake.atS",
-                q.at_s as f64,
-                q.at_s < self.duration_s,
-                "0..durationS",
-            )?;
-            check(
-                "earthquake.trippedShare",
-                q.tripped_share,
-                (0.0..=1.0).contains(&q.tripped_share),
-                "[0, 1]",
-            )?;
-            check(
-                "earthquake.resetAfterMin",
-                f64::from(q.reset_after_min),
-                (1..=7 * 24 * 60).contains(&q.reset_after_min),
-                "1..=10080 (a week)",
-            )?;
+            self.check_event("earthquake", q.at_s, "resetAfterMin", q.reset_after_min)?;
+            check_share("earthquake.trippedShare", q.tripped_share)?;
         }
         if let Some(c) = &self.power_cut {
-            check(
-                "powerCut.atS",
-                c.at_s as f64,
-                c.at_s < self.duration_s,
-                "0..durationS",
-            )?;
-            for (field, share) in [
-                ("powerCut.share", c.share),
-                ("powerCut.withoutArdShare", c.without_ard_share),
-            ] {
-                check(field, share, (0.0..=1.0).contains(&share), "[0, 1]")?;
-            }
-            check(
-                "powerCut.restoreAfterMin",
-                f64::from(c.restore_after_min),
-                (1..=7 * 24 * 60).contains(&c.restore_after_min),
-                "1..=10080 (a week)",
-            )?;
+            self.check_event("powerCut", c.at_s, "restoreAfterMin", c.restore_after_min)?;
+            check_share("powerCut.share", c.share)?;
+            check_share("powerCut.withoutArdShare", c.without_ard_share)?;
         }
         for (i, (kind, rate)) in self.faults.per_lift_day.iter().enumerate() {
             check(
