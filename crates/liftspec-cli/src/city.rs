@@ -88,7 +88,7 @@ fn rescues(
     city: &liftspec_sim::city::City,
     trapped: &[(i64, u32, Option<i16>)],
     end: i64,
-) -> RescueSummary {
+) -> Result<RescueSummary, Failure> {
     use liftspec_rescue::dispatch::{CrewSite, RoadEstimate, TravelTime};
     use liftspec_rescue::policy::RescuePolicy;
     use liftspec_rescue::service::{LiftSite, Notice, ReportBy, RescueService};
@@ -131,18 +131,24 @@ fn rescues(
         liftspec_model::id::IncidentId,
         liftspec_model::id::CrewId,
     )> = Vec::new();
-    let mut key = 1u64;
+    // Every call gets a fresh idempotency key (a key used for another call is refused).
+    let mut key = 0u64;
     let mut next = 0;
     let Some(first) = trapped.iter().map(|t| t.0).min() else {
-        return RescueSummary::default();
+        return Ok(RescueSummary::default());
     };
     let mut now = first;
     while now <= end + 3 * 3_600_000 {
         while next < trapped.len() && trapped[next].0 <= now {
             let (_, lift, floor) = trapped[next];
             let by = ReportBy::Telemetry(sites[lift as usize].registration_code.to_string());
-            let _ = service.report_at(key, by, 1, floor, Timestamp::from_millis(now));
             key += 1;
+            // A refused report would lose an entrapment: that is a failure, not a statistic.
+            service
+                .report_at(key, by, 1, floor, Timestamp::from_millis(now))
+                .map_err(|e| {
+                    Failure(format!("rescue report for lift {lift}: {e} ({})", e.code()))
+                })?;
             next += 1;
         }
         for notice in service.tick(Timestamp::from_millis(now)) {
@@ -222,7 +228,7 @@ fn rescues(
     } else {
         0.0
     };
-    summary
+    Ok(summary)
 }
 
 pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
@@ -362,7 +368,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         }
     }
 
-    let rescue = rescues(&city, &trapped, end);
+    let rescue = rescues(&city, &trapped, end)?;
 
     eprintln!("[2/4] a year of records …");
     let year = year_of_records(&city, 2025, args.seed);

@@ -175,12 +175,15 @@ pub fn run(
         while next_report < reports.len() && reports[next_report].0 <= now {
             let lift = reports[next_report].1;
             let code = sites[lift].rescue_code.to_string();
-            let _ = service.report(
-                key,
-                ReportBy::RescueCode(code),
-                2,
-                Timestamp::from_millis(now),
-            );
+            // Every entrapment must become (or join) an incident.
+            service
+                .report(
+                    key,
+                    ReportBy::RescueCode(code),
+                    2,
+                    Timestamp::from_millis(now),
+                )
+                .expect("the report is accepted");
             key += 1;
             next_report += 1;
         }
