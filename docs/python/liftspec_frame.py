@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""An independent decoder of liftspec protocol version 1 frames, written from docs/protocol.md
+"""An independent decoder of liftspec protocol version 2 frames, written from docs/protocol.md
 alone (standard library only). It shows that the specification is enough to implement the wire
 format without reading Rust, and it is checked against the golden vectors by scripts/test:
 
     python3 docs/python/liftspec_frame.py --check crates/liftspec-protocol/vectors
 
-Use as a library: decode_frame(data) -> dict (the frame's JSON form), verify_hmac(data, key),
+Use as a library: decode_frame(data) -> dict (the frame's JSON form), verify_hmac(data, key)
+(with the device's MAC key; the direction's key is derived as section 4 says),
 deframe(stream) -> list of frames and errors.
 """
 
@@ -18,13 +19,15 @@ import sys
 import zlib
 
 MAGIC = 0x4C
-VERSION = 1
-TAG_LEN = {1: 16, 2: 64}
-SCHEME_NAME = {1: "hmacSha256", 2: "ed25519"}
+VERSION = 2
+TAG_LEN = {1: 16, 2: 64, 3: 80}
+SCHEME_NAME = {1: "hmacSha256", 2: "ed25519", 3: "ed25519Hmac"}
+UPLINK_LABEL = b"liftspec/2 mac device-to-platform"
+DOWNLINK_LABEL = b"liftspec/2 mac platform-to-device"
 
 
 class FrameError(Exception):
-    """The bytes are not a version-1 frame; the message names the byte offset."""
+    """The bytes are not a version-2 frame; the message names the byte offset."""
 
 
 class Reader:
@@ -263,19 +266,19 @@ def heartbeat(r):
 
 
 def discarded(r):
-    return {"throughSeq": r.u64(), "count": r.u64()}
+    return {"throughSeq": r.u64(), "count": r.u64(), "reason": r.variant(["dropped", "notHeld"])}
 
 
 def ack(r):
-    return {"cumulative": r.u64(), "selective": r.seq(r.u64)}
+    return {"epoch": r.u32(), "cumulative": r.u64(), "selective": r.seq(r.u64)}
 
 
 def nack(r):
-    return {"seq": r.u64(), "reason": r.variant(NACK_REASONS)}
+    return {"epoch": r.u32(), "seq": r.u64(), "reason": r.variant(NACK_REASONS)}
 
 
 def resume(r):
-    return {"fromSeq": r.u64()}
+    return {"epoch": r.u32(), "fromSeq": r.u64()}
 
 
 def command_action(r):
@@ -320,6 +323,7 @@ def decode_frame(data):
     signed = data[:tag_start]
     r = Reader(signed, 4)
     device = r.string()
+    epoch = r.u32()
     seq = r.u64()
     sent_at = r.timestamp()
     if data[2] not in KINDS:
@@ -331,6 +335,7 @@ def decode_frame(data):
     return {
         "version": data[1],
         "device": device,
+        "epoch": epoch,
         "seq": seq,
         "sentAt": sent_at,
         "body": {name: body},
@@ -338,11 +343,18 @@ def decode_frame(data):
     }
 
 
+def derived_key(mac_key, kind):
+    """The direction's MAC key: HMAC-SHA256(mac_key, label), section 4."""
+    label = UPLINK_LABEL if kind < 64 else DOWNLINK_LABEL
+    return hmac.new(mac_key, label, hashlib.sha256).digest()
+
+
 def verify_hmac(data, mac_key):
-    """Checks the HMAC-SHA256/128 tag of a scheme-1 frame."""
-    if data[3] != 1:
-        raise FrameError("not an HMAC frame")
-    expected = hmac.new(mac_key, data[:-16], hashlib.sha256).digest()[:16]
+    """Checks the HMAC-SHA256/128 tag of a scheme-1 frame, or the MAC half of a scheme-3 one."""
+    if data[3] not in (1, 3):
+        raise FrameError("not a MACed frame")
+    signed = data[:len(data) - TAG_LEN[data[3]]]
+    expected = hmac.new(derived_key(mac_key, data[2]), signed, hashlib.sha256).digest()[:16]
     return hmac.compare_digest(expected, data[-16:])
 
 
@@ -388,8 +400,13 @@ def check(vectors):
         expected = json.load(open(os.path.join(vectors, name + ".json"), encoding="utf-8"))
         decoded = decode_frame(data)
         ok = decoded == expected
-        if data[3] == 1:
+        if data[3] in (1, 3):
             ok = ok and verify_hmac(data, test_mac_key)
+            # The other direction's key gives another tag over the same bytes.
+            other = DOWNLINK_LABEL if data[2] < 64 else UPLINK_LABEL
+            other_key = hmac.new(test_mac_key, other, hashlib.sha256).digest()
+            signed = data[:len(data) - TAG_LEN[data[3]]]
+            ok = ok and hmac.new(other_key, signed, hashlib.sha256).digest()[:16] != data[-16:]
         print(f"{'ok  ' if ok else 'FAIL'} {name}")
         failures += 0 if ok else 1
     stream = bytes.fromhex(open(os.path.join(vectors, "stream.hex")).read().strip())
@@ -399,7 +416,7 @@ def check(vectors):
     print(f"{'ok  ' if ok else 'FAIL'} stream ({kinds})")
     failures += 0 if ok else 1
     padded = bytearray(bytes.fromhex(open(os.path.join(vectors, "status.hex")).read().strip()))
-    padded[16:17] = b"\x82\x00"  # seq 2 (byte 16) as an over-long varint
+    padded[21:22] = b"\x82\x00"  # seq 2 (byte 21, after the 5-byte epoch) as an over-long varint
     try:
         decode_frame(bytes(padded))
         print("FAIL over-long varint accepted")

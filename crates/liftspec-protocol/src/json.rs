@@ -3,7 +3,7 @@
 //! verifies against them.
 //!
 //! ```json
-//! {"version":1,"device":"HZ-T-000123","seq":42,"sentAt":"2026-11-29T05:24:10.000Z",
+//! {"version":2,"device":"HZ-T-000123","epoch":1592614913,"seq":42,"sentAt":"2026-11-29T05:24:10.000Z",
 //!  "body":{"heartbeat":{"uptimeS":3600,"signalDbm":-71,"batteryPercent":98,"clockOffsetMs":-12}},
 //!  "auth":{"scheme":"hmacSha256","tag":"…32 hex digits…"}}
 //! ```
@@ -37,6 +37,8 @@ pub struct JsonFrame {
     pub version: u8,
     /// Sender.
     pub device: DeviceId,
+    /// The sender's epoch.
+    pub epoch: u32,
     /// Sequence number.
     pub seq: u64,
     /// Send time.
@@ -76,6 +78,12 @@ pub enum JsonError {
     /// The values have no JSON form (serde_json refused them).
     #[error("JSON output: {0}")]
     Output(String),
+    /// Longer than [`MAX_JSON_LEN`]: refused before parsing.
+    #[error("JSON frame of {len} bytes, at most {MAX_JSON_LEN}")]
+    TooLong {
+        /// Bytes given.
+        len: usize,
+    },
 }
 
 impl JsonError {
@@ -88,6 +96,7 @@ impl JsonError {
             Self::Binary(_) => "json.binary",
             Self::Decode(e) => e.code(),
             Self::Output(_) => "json.output",
+            Self::TooLong { .. } => "json.too_long",
         }
     }
 }
@@ -121,6 +130,7 @@ pub fn to_json(bytes: &[u8]) -> Result<String, JsonError> {
     let json = JsonFrame {
         version: PROTOCOL_VERSION,
         device: frame.envelope.device,
+        epoch: frame.envelope.epoch,
         seq: frame.envelope.seq,
         sent_at: frame.envelope.sent_at,
         body: frame.envelope.body,
@@ -132,8 +142,16 @@ pub fn to_json(bytes: &[u8]) -> Result<String, JsonError> {
     serde_json::to_string(&json).map_err(|e| JsonError::Output(alloc::format!("{e}")))
 }
 
+/// Longest JSON text [`from_json`] reads (bytes): generous for any frame within
+/// [`wire::MAX_FRAME_LEN`] (every binary byte is at most a few characters of JSON), and checked
+/// before parsing, so a huge input allocates nothing.
+pub const MAX_JSON_LEN: usize = 8 * wire::MAX_FRAME_LEN;
+
 /// The binary frame bytes for a JSON frame (verify them with `wire::decode` + `Frame::verify`).
 pub fn from_json(text: &str) -> Result<Vec<u8>, JsonError> {
+    if text.len() > MAX_JSON_LEN {
+        return Err(JsonError::TooLong { len: text.len() });
+    }
     let json: JsonFrame =
         serde_json::from_str(text).map_err(|e| JsonError::Syntax(alloc::format!("{e}")))?;
     if json.version != PROTOCOL_VERSION {
@@ -149,6 +167,7 @@ pub fn from_json(text: &str) -> Result<Vec<u8>, JsonError> {
         })?;
     let envelope = Envelope {
         device: json.device,
+        epoch: json.epoch,
         seq: json.seq,
         sent_at: json.sent_at,
         body: json.body,

@@ -7,8 +7,10 @@
 //! - [`auth`]: device keys and verification;
 //! - [`framing`]: stream framing for serial/TCP that resynchronises after corruption;
 //! - [`validate`]: structural checks with field paths;
-//! - [`session`]: the platform's receiver state machine (dedup, gaps → Resume, reordering, skew);
-//! - [`outbox`]: the device's store-and-forward outbox;
+//! - [`session`]: the platform's receiver state machine (epochs, dedup and conflicts, gaps →
+//!   Resume, reordering, clock findings, key changes);
+//! - [`outbox`]: the device's store-and-forward outbox, crash-consistent over its store;
+//! - [`downlink`]: platform → device frames: the platform's numbering, the device's receive path;
 //! - [`usage_sign`]: the "scan the usage sign" QR payload (opinions item 10);
 //! - [`json`] (with `std`): the JSON form of a frame;
 //! - `schema` (feature `schema`): the JSON Schema of that form, generated from the types.
@@ -17,9 +19,10 @@
 //! use liftspec_protocol::{auth::DeviceKeys, message::*, wire::{self, DeviceId, Envelope}};
 //! use liftspec_model::{codes::{DoorStatus, ServiceMode}, time::Timestamp};
 //!
-//! let keys = DeviceKeys::from_seed([7; 32], [9; 32]);
+//! let keys = DeviceKeys::from_seed([7; 32], [9; 32])?;
 //! let envelope = Envelope {
 //!     device: DeviceId::parse("HZ-T-000123")?,
+//!     epoch: 0x5eed_0001,
 //!     seq: 42,
 //!     sent_at: Timestamp::from_millis(1_795_929_850_000),
 //!     body: Body::Status(Status {
@@ -40,6 +43,7 @@
 extern crate alloc;
 
 pub mod auth;
+pub mod downlink;
 pub mod framing;
 mod hex_key;
 #[cfg(feature = "std")]
@@ -55,4 +59,4 @@ pub mod validate;
 pub mod wire;
 
 /// The protocol version this crate speaks.
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;

@@ -307,9 +307,14 @@ impl<'a> Reader<'a> {
         parse(text).map_err(|e| self.stop(at, Why::Id(alloc::format!("{e}"))))
     }
 
-    /// The header: device id, sequence number, send time.
-    pub(crate) fn header(&mut self) -> Result<(DeviceId, u64, Timestamp)> {
-        Ok((self.id(DeviceId::parse)?, self.u64()?, self.timestamp()?))
+    /// The header: device id, epoch, sequence number, send time.
+    pub(crate) fn header(&mut self) -> Result<(DeviceId, u32, u64, Timestamp)> {
+        Ok((
+            self.id(DeviceId::parse)?,
+            self.u32()?,
+            self.u64()?,
+            self.timestamp()?,
+        ))
     }
 
     fn maintenance_item(&mut self) -> Result<MaintenanceItemId> {
@@ -377,12 +382,18 @@ pub(crate) fn body(kind: MessageKind, r: &mut Reader<'_>) -> Result<Body> {
         MessageKind::Discarded => Body::Discarded(Discarded {
             through_seq: r.u64()?,
             count: r.u64()?,
+            reason: match r.variant(2)? {
+                0 => DiscardReason::Dropped,
+                _ => DiscardReason::NotHeld,
+            },
         }),
         MessageKind::Ack => Body::Ack(Ack {
+            epoch: r.u32()?,
             cumulative: r.u64()?,
             selective: r.list(Reader::u64)?,
         }),
         MessageKind::Nack => Body::Nack(Nack {
+            epoch: r.u32()?,
             seq: r.u64()?,
             reason: match r.variant(6)? {
                 0 => NackReason::BadAuthentication,
@@ -393,7 +404,10 @@ pub(crate) fn body(kind: MessageKind, r: &mut Reader<'_>) -> Result<Body> {
                 _ => NackReason::ClockSkew,
             },
         }),
-        MessageKind::Resume => Body::Resume(Resume { from_seq: r.u64()? }),
+        MessageKind::Resume => Body::Resume(Resume {
+            epoch: r.u32()?,
+            from_seq: r.u64()?,
+        }),
         MessageKind::Command => Body::Command(Command {
             idempotency_key: r.u64()?,
             action: match r.variant(4)? {

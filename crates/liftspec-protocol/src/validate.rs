@@ -1,13 +1,21 @@
 //! Structural validation with field paths. Malformed input is rejected; physically odd but
 //! well-formed data (an overspeeding car, a door open while moving) is accepted and left to the
 //! detectors.
+//!
+//! The send time is not validated: a device's clock can be minutes fast, reset to 2000, or a
+//! frame can wait a week in an outbox, and none of that makes an alarm less real. [`assess_clock`]
+//! grades the time instead, and the receiver session reports a bad clock as a finding
+//! (`docs/protocol.md` §8.5).
 
 use alloc::string::String;
 
 use liftspec_model::time::Timestamp;
 
-use crate::message::{AlarmStage, Body, CommandAction};
-use crate::wire::Envelope;
+use crate::message::{AlarmStage, Body, CommandAction, DiscardReason};
+use crate::wire::{Envelope, MAX_SEQ};
+
+/// Most selective acknowledgements one Ack may list.
+pub const MAX_SELECTIVE: usize = 1024;
 
 /// What validation knows about the installation and the receiver's clock.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -21,12 +29,16 @@ pub struct ValidationContext {
     pub rated_speed_mm_s: u32,
     /// Receiver's clock now.
     pub now: Timestamp,
-    /// Largest accepted |sent_at − now| in ms. liftspec default: 10 minutes, generous enough for
-    /// store-and-forward retransmission of recent frames; older frames are judged by the session.
+    /// How far ahead of the receiver's clock a send time may be before the device's clock is
+    /// judged fast, in ms. liftspec default: 10 minutes.
     pub max_skew_ms: i64,
-    /// Largest accepted age of a frame (store-and-forward after an outage), in ms.
-    /// liftspec default: 7 days.
+    /// How old a frame may be before its send time is flagged as old (a long store-and-forward,
+    /// or a clock that is behind), in ms. liftspec default: 7 days. Old frames are delivered.
     pub max_age_ms: i64,
+    /// Send times before this are implausible (a clock reset to its factory default). liftspec
+    /// default: 2020-05-01T00:00:00+08:00, when the Hangzhou Regulation took effect; no terminal
+    /// speaking this interface sent anything earlier.
+    pub earliest_plausible: Timestamp,
 }
 
 impl ValidationContext {
@@ -44,6 +56,7 @@ impl ValidationContext {
             now,
             max_skew_ms: 10 * 60 * 1000,
             max_age_ms: 7 * 24 * 3600 * 1000,
+            earliest_plausible: Timestamp::from_millis(EARLIEST_PLAUSIBLE_MS),
         }
     }
 
@@ -54,8 +67,77 @@ impl ValidationContext {
     }
 }
 
+/// liftspec's default earliest plausible send time: 2020-05-01T00:00:00+08:00 (the Hangzhou
+/// Regulation's day of effect), in Unix milliseconds.
+pub const EARLIEST_PLAUSIBLE_MS: i64 = 1_588_262_400_000;
+
+/// How a frame's send time compares with the receiver's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum ClockQuality {
+    /// Within the context's limits.
+    Plausible,
+    /// Ahead of the receiver's clock by more than `max_skew_ms`: the device's clock is fast.
+    Ahead {
+        /// By how much, ms.
+        by_ms: i64,
+    },
+    /// Older than `max_age_ms`: a long store-and-forward, or a clock that is behind.
+    Old {
+        /// Age, ms.
+        age_ms: i64,
+    },
+    /// Before `earliest_plausible`: the device's clock was reset.
+    BeforeEarliest,
+}
+
+impl ClockQuality {
+    /// Whether the send time can be taken as the time of the event.
+    pub fn is_plausible(self) -> bool {
+        matches!(self, Self::Plausible)
+    }
+}
+
+/// Grades `sent_at` against the receiver's clock (checked arithmetic: any timestamp is fine).
+///
+/// ```
+/// use liftspec_model::time::Timestamp;
+/// use liftspec_protocol::validate::{assess_clock, ClockQuality, ValidationContext};
+/// let now = Timestamp::from_millis(1_795_929_850_000);
+/// let ctx = ValidationContext::new(-1, 18, 1750, now);
+/// assert_eq!(assess_clock(now, &ctx), ClockQuality::Plausible);
+/// let fast = Timestamp::from_millis(now.millis() + ctx.max_skew_ms + 1);
+/// assert_eq!(assess_clock(fast, &ctx), ClockQuality::Ahead { by_ms: ctx.max_skew_ms + 1 });
+/// assert_eq!(assess_clock(Timestamp::from_millis(946_684_800_000), &ctx), ClockQuality::BeforeEarliest);
+/// ```
+pub fn assess_clock(sent_at: Timestamp, ctx: &ValidationContext) -> ClockQuality {
+    if sent_at.millis() < ctx.earliest_plausible.millis() {
+        return ClockQuality::BeforeEarliest;
+    }
+    let ahead = sent_at.millis().saturating_sub(ctx.now.millis());
+    if ahead > ctx.max_skew_ms {
+        return ClockQuality::Ahead { by_ms: ahead };
+    }
+    let age = ctx.now.millis().saturating_sub(sent_at.millis());
+    if age > ctx.max_age_ms {
+        return ClockQuality::Old { age_ms: age };
+    }
+    ClockQuality::Plausible
+}
+
+fn seq_ok(path: &str, seq: u64) -> Result<(), ValidationError> {
+    if seq == 0 || seq > MAX_SEQ {
+        return fail(
+            path,
+            alloc::format!("sequence numbers run from 1 to {MAX_SEQ}"),
+        );
+    }
+    Ok(())
+}
+
 /// A structural problem, with the path of the field (`body.status.floor`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[error("{path}: {reason}")]
 pub struct ValidationError {
     /// Field path.
@@ -99,24 +181,67 @@ fn percent_ok(path: &str, value: Option<u8>, max: u8) -> Result<(), ValidationEr
     }
 }
 
-/// Validates an envelope against the installation and the receiver's clock.
+/// The sequencing rules alone: the header's sequence number and the ranges and numbers a
+/// control frame names are within 1..=[`MAX_SEQ`] and consistent. A frame that breaks them
+/// cannot be sequenced at all.
+pub fn validate_sequencing(envelope: &Envelope) -> Result<(), ValidationError> {
+    seq_ok("seq", envelope.seq)?;
+    match &envelope.body {
+        Body::Discarded(d) => {
+            if d.through_seq < envelope.seq || d.through_seq > MAX_SEQ {
+                return fail(
+                    "body.discarded.throughSeq",
+                    alloc::format!("must lie in {}..={MAX_SEQ}", envelope.seq),
+                );
+            }
+            let len = d.through_seq - envelope.seq + 1;
+            let count_ok = match d.reason {
+                DiscardReason::Dropped => d.count >= 1 && d.count <= len,
+                DiscardReason::NotHeld => d.count == 0,
+            };
+            if !count_ok {
+                return fail(
+                    "body.discarded.count",
+                    "1 to the range's length for dropped frames, 0 for notHeld",
+                );
+            }
+        }
+        Body::Ack(a) => {
+            if a.cumulative > MAX_SEQ {
+                return fail("body.ack.cumulative", alloc::format!("above {MAX_SEQ}"));
+            }
+            if a.selective.len() > MAX_SELECTIVE {
+                return fail(
+                    "body.ack.selective",
+                    alloc::format!("more than {MAX_SELECTIVE} numbers"),
+                );
+            }
+            let mut last = a.cumulative;
+            for (i, s) in a.selective.iter().enumerate() {
+                if *s <= last || *s > MAX_SEQ {
+                    return fail(
+                        &alloc::format!("body.ack.selective[{i}]"),
+                        alloc::format!(
+                            "{s} must be above cumulative {} and the number before it, at most {MAX_SEQ}",
+                            a.cumulative
+                        ),
+                    );
+                }
+                last = *s;
+            }
+        }
+        Body::Nack(n) => seq_ok("body.nack.seq", n.seq)?,
+        Body::Resume(r) => seq_ok("body.resume.fromSeq", r.from_seq)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Validates an envelope against the installation: the sequencing rules
+/// ([`validate_sequencing`]) and every body's field rules. The send time is graded separately
+/// ([`assess_clock`]).
 pub fn validate(envelope: &Envelope, ctx: &ValidationContext) -> Result<(), ValidationError> {
-    if envelope.seq == 0 {
-        return fail("seq", "sequence numbers start at 1");
-    }
-    let skew = envelope.sent_at.millis_since(ctx.now);
-    if skew > ctx.max_skew_ms {
-        return fail(
-            "sentAt",
-            alloc::format!("{skew} ms in the future, more than {} ms", ctx.max_skew_ms),
-        );
-    }
-    if -skew > ctx.max_age_ms {
-        return fail(
-            "sentAt",
-            alloc::format!("{} ms old, more than {} ms", -skew, ctx.max_age_ms),
-        );
-    }
+    validate_sequencing(envelope)?;
     match &envelope.body {
         Body::Register(r) => {
             if r.lowest_floor >= r.highest_floor {
@@ -220,52 +345,36 @@ pub fn validate(envelope: &Envelope, ctx: &ValidationContext) -> Result<(), Vali
             }
         }
         Body::Heartbeat(h) => percent_ok("body.heartbeat.batteryPercent", h.battery_percent, 100)?,
-        Body::Ack(a) => {
-            if let Some((i, s)) = a
-                .selective
-                .iter()
-                .enumerate()
-                .find(|(_, s)| **s <= a.cumulative)
-            {
-                return fail(
-                    &alloc::format!("body.ack.selective[{i}]"),
-                    alloc::format!("{s} is not above cumulative {}", a.cumulative),
-                );
-            }
+        Body::Ack(_) | Body::Nack(_) | Body::Discarded(_) | Body::Resume(_) => {}
+        Body::Command(c) => command_ok(c)?,
+    }
+    Ok(())
+}
+
+/// The rules for platform → device frames alone (what a device checks): sequencing and the
+/// command's fields.
+pub fn validate_platform(envelope: &Envelope) -> Result<(), ValidationError> {
+    validate_sequencing(envelope)?;
+    if let Body::Command(c) = &envelope.body {
+        command_ok(c)?;
+    }
+    Ok(())
+}
+
+fn command_ok(c: &crate::message::Command) -> Result<(), ValidationError> {
+    if let CommandAction::Comfort {
+        text_zh, text_en, ..
+    } = &c.action
+    {
+        if text_zh.is_empty() && text_en.is_empty() {
+            return fail("body.command.action.comfort", "needs a text");
         }
-        Body::Nack(_) => {}
-        Body::Discarded(d) => {
-            if d.through_seq < envelope.seq
-                || d.count == 0
-                || d.count > d.through_seq - envelope.seq + 1
-            {
-                return fail(
-                    "body.discarded",
-                    "range must start at the frame's seq and count at most its length",
-                );
-            }
-        }
-        Body::Resume(r) => {
-            if r.from_seq == 0 {
-                return fail("body.resume.fromSeq", "sequence numbers start at 1");
-            }
-        }
-        Body::Command(c) => {
-            if let CommandAction::Comfort {
-                text_zh, text_en, ..
-            } = &c.action
-            {
-                if text_zh.is_empty() && text_en.is_empty() {
-                    return fail("body.command.action.comfort", "needs a text");
-                }
-                for (path, text) in [
-                    ("body.command.action.comfort.textZh", text_zh),
-                    ("body.command.action.comfort.textEn", text_en),
-                ] {
-                    if text.chars().count() > 200 {
-                        return fail(path, "longer than 200 characters");
-                    }
-                }
+        for (path, text) in [
+            ("body.command.action.comfort.textZh", text_zh),
+            ("body.command.action.comfort.textEn", text_en),
+        ] {
+            if text.chars().count() > 200 {
+                return fail(path, "longer than 200 characters");
             }
         }
     }

@@ -1,13 +1,14 @@
-//! The binary frame, version 1 (specified byte by byte in `docs/protocol.md`):
+//! The binary frame, version 2 (specified byte by byte in `docs/protocol.md`):
 //!
 //! ```text
 //! offset 0   magic 0x4C ('L')
-//!        1   protocol version (1)
-//!        2   message kind (MessageKind byte)
-//!        3   auth scheme (1 HMAC-SHA256/128, 2 Ed25519)
-//!        4.. header: postcard(device id: string, seq: varint u64, sent_at: zigzag varint i64 ms)
+//!        1   protocol version (2)
+//!        2   message kind (MessageKind byte; below 64 device → platform, 64 and above the reverse)
+//!        3   auth scheme (1 HMAC-SHA256/128, 2 Ed25519, 3 Ed25519 + HMAC)
+//!        4.. header: postcard(device id: string, epoch: varint u32, seq: varint u64,
+//!            sent_at: zigzag varint i64 ms)
 //!        ..  body: postcard of the kind's message struct (no enum tag: the kind byte says it)
-//!   end-T..  tag: 16 (HMAC) or 64 (Ed25519) bytes over every byte before it
+//!   end-T..  tag: 16 (HMAC), 64 (Ed25519) or 80 (both) bytes over every byte before it
 //! ```
 //!
 //! Compatibility: a frame with a newer version or an unknown kind byte is rejected with a typed
@@ -20,7 +21,10 @@ use alloc::vec::Vec;
 use liftspec_model::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{AuthError, AuthScheme, DeviceCredentials, DeviceKeys};
+use crate::auth::{
+    verify_signature, AuthError, AuthScheme, DeviceCredentials, DeviceKeys, FrameMac, MacKeys,
+    MacPurpose, Verified, MAC_LEN, SIGNATURE_LEN,
+};
 use crate::message::{Body, MessageKind};
 use crate::reader::{self, Part, Reader};
 use crate::PROTOCOL_VERSION;
@@ -31,6 +35,10 @@ pub const MAGIC: u8 = 0x4C;
 pub const PREFIX_LEN: usize = 4;
 /// Largest frame accepted (bytes).
 pub const MAX_FRAME_LEN: usize = 16 * 1024;
+/// Largest sequence number (2^53 − 1, the largest integer a JSON number carries exactly in
+/// every language, JavaScript included). A device that sends 1,000 frames a second reaches it in
+/// 285,000 years; bounding it means `seq + 1` never overflows anywhere.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
 pub use liftspec_model::id::DeviceId;
 
@@ -40,7 +48,12 @@ pub use liftspec_model::id::DeviceId;
 pub struct Envelope {
     /// The sending device (or, for platform frames, the addressed device).
     pub device: DeviceId,
-    /// Per-device, per-direction monotonic sequence number, persisted across reboots, from 1.
+    /// The sender's sequence space: a number the sender chooses afresh (at random) whenever it
+    /// cannot prove that its sequence counter continues — a first boot, a lost or corrupt
+    /// counter — so numbers from before and after never collide.
+    pub epoch: u32,
+    /// Per-device, per-direction monotonic sequence number within the epoch, persisted across
+    /// reboots, from 1 to [`MAX_SEQ`].
     pub seq: u64,
     /// The sender's clock (UTC).
     pub sent_at: Timestamp,
@@ -52,6 +65,7 @@ pub struct Envelope {
 #[derive(Serialize)]
 struct HeaderRef<'a> {
     device: &'a DeviceId,
+    epoch: u32,
     seq: u64,
     sent_at: Timestamp,
 }
@@ -161,6 +175,8 @@ pub struct FrameInfo {
     pub scheme: AuthScheme,
     /// Sender (or addressee).
     pub device: DeviceId,
+    /// The sender's epoch.
+    pub epoch: u32,
     /// Sequence number.
     pub seq: u64,
     /// Send time.
@@ -202,12 +218,13 @@ fn prefix(bytes: &[u8]) -> Result<(AuthScheme, usize), DecodeError> {
 pub fn peek(bytes: &[u8]) -> Result<FrameInfo, DecodeError> {
     let (scheme, tag_start) = prefix(bytes)?;
     let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
-    let (device, seq, sent_at) = r.header().map_err(|_| r.error())?;
+    let (device, epoch, seq, sent_at) = r.header().map_err(|_| r.error())?;
     Ok(FrameInfo {
         version: bytes[1],
         kind_byte: bytes[2],
         scheme,
         device,
+        epoch,
         seq,
         sent_at,
         body_start: r.offset(),
@@ -227,15 +244,98 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Verifies the frame's tag against the device's credentials, and that kinds needing a
-    /// signature carry one. `bytes` are the bytes the frame was decoded from.
-    pub fn verify(&self, bytes: &[u8], credentials: &DeviceCredentials) -> Result<(), AuthError> {
+    /// Verifies the frame's tag against the device's credentials: the scheme its kind requires,
+    /// the MAC key of its direction, and for Register the signature by the key it announces.
+    /// `bytes` are the bytes the frame was decoded from.
+    pub fn verify(
+        &self,
+        bytes: &[u8],
+        credentials: &DeviceCredentials,
+    ) -> Result<Verified, AuthError> {
+        self.verify_with(bytes, credentials, None)
+    }
+
+    /// As [`Frame::verify`], also accepting signatures by `proposed`, a key announced in an
+    /// unconfirmed key change ([`Verified::ProposedKey`]).
+    pub fn verify_with(
+        &self,
+        bytes: &[u8],
+        credentials: &DeviceCredentials,
+        proposed: Option<&[u8; 32]>,
+    ) -> Result<Verified, AuthError> {
+        self.check_scheme()?;
         let kind = self.envelope.body.kind();
-        if kind.requires_signature() && self.scheme != AuthScheme::Ed25519 {
-            return Err(AuthError::SignatureRequired(kind));
-        }
         let (signed, tag) = bytes.split_at(self.tag_start.min(bytes.len()));
-        credentials.verify(self.scheme, signed, tag)
+        let purpose = if kind.from_device() {
+            MacPurpose::Uplink
+        } else {
+            MacPurpose::Downlink
+        };
+        let macs = credentials.mac_keys();
+        match self.scheme {
+            AuthScheme::HmacSha256 => {
+                mac_ok(macs, purpose, signed, tag).map(|()| Verified::Registered)
+            }
+            AuthScheme::Ed25519 => match verify_signature(&credentials.public_key(), signed, tag) {
+                Ok(()) => Ok(Verified::Registered),
+                Err(e) => match proposed {
+                    Some(key) if verify_signature(key, signed, tag).is_ok() => {
+                        Ok(Verified::ProposedKey)
+                    }
+                    _ => Err(e),
+                },
+            },
+            AuthScheme::Ed25519Hmac => {
+                let Body::Register(register) = &self.envelope.body else {
+                    return Err(AuthError::BadTag);
+                };
+                if tag.len() != SIGNATURE_LEN + MAC_LEN {
+                    return Err(AuthError::BadTag);
+                }
+                let (signature, mac) = tag.split_at(SIGNATURE_LEN);
+                mac_ok(macs, purpose, signed, mac)?;
+                verify_signature(&register.public_key, signed, signature)?;
+                if register.public_key == credentials.public_key() {
+                    Ok(Verified::Registered)
+                } else {
+                    Ok(Verified::KeyChangeProposed {
+                        public_key: register.public_key,
+                    })
+                }
+            }
+        }
+    }
+
+    /// The scheme rules of `docs/protocol.md` §4: kinds with one required scheme use it, kinds
+    /// that must be signed are not only MACed, and scheme 3 is Register's alone.
+    fn check_scheme(&self) -> Result<(), AuthError> {
+        let kind = self.envelope.body.kind();
+        match kind.required_scheme() {
+            Some(expected) if self.scheme != expected => {
+                Err(AuthError::WrongScheme { kind, expected })
+            }
+            Some(_) => Ok(()),
+            None if self.scheme == AuthScheme::Ed25519Hmac => Err(AuthError::WrongScheme {
+                kind,
+                expected: if kind.requires_signature() {
+                    AuthScheme::Ed25519
+                } else {
+                    AuthScheme::HmacSha256
+                },
+            }),
+            None if kind.requires_signature() && self.scheme == AuthScheme::HmacSha256 => {
+                Err(AuthError::SignatureRequired(kind))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+fn mac_ok(macs: &MacKeys, purpose: MacPurpose, signed: &[u8], tag: &[u8]) -> Result<(), AuthError> {
+    if macs.verify(purpose, signed, tag) {
+        Ok(())
+    } else {
+        Err(AuthError::BadTag)
     }
 }
 
@@ -254,8 +354,8 @@ impl Frame {
 ///
 /// ```
 /// use liftspec_model::{id::DeviceId, time::Timestamp};
-/// use liftspec_protocol::{auth::{AuthError, DeviceKeys}, message::{Body, Heartbeat}, wire};
-/// let keys = DeviceKeys::from_seed([7; 32], [9; 32]);
+/// use liftspec_protocol::{auth::{AuthError, DeviceKeys, Verified}, message::{Body, Heartbeat}, wire};
+/// let keys = DeviceKeys::from_seed([7; 32], [9; 32]).unwrap();
 /// let mut frames: Vec<Vec<u8>> = (1..=3)
 ///     .map(|seq| {
 ///         let body = Body::Heartbeat(Heartbeat {
@@ -263,6 +363,7 @@ impl Frame {
 ///         });
 ///         let envelope = wire::Envelope {
 ///             device: DeviceId::parse("HZ-T-000123").unwrap(),
+///             epoch: 7,
 ///             seq: u64::from(seq),
 ///             sent_at: Timestamp::from_millis(1_795_929_850_000),
 ///             body,
@@ -278,30 +379,28 @@ impl Frame {
 ///     .zip(&frames)
 ///     .map(|(f, b)| (f, b.as_slice(), &credentials))
 ///     .collect();
-/// assert_eq!(wire::verify_frames(&items), vec![Ok(()), Err(AuthError::BadTag), Ok(())]);
+/// let ok = Ok(Verified::Registered);
+/// assert_eq!(wire::verify_frames(&items), vec![ok, Err(AuthError::BadTag), ok]);
 /// ```
 #[cfg(feature = "batch")]
 pub fn verify_frames(
     items: &[(&Frame, &[u8], &DeviceCredentials)],
-) -> alloc::vec::Vec<Result<(), AuthError>> {
+) -> alloc::vec::Vec<Result<Verified, AuthError>> {
     use alloc::vec::Vec;
-    let mut results: Vec<Result<(), AuthError>> = Vec::with_capacity(items.len());
+    let mut results: Vec<Result<Verified, AuthError>> = Vec::with_capacity(items.len());
     let mut batch: Vec<usize> = Vec::new();
     let mut messages: Vec<&[u8]> = Vec::new();
     let mut signatures = Vec::new();
     let mut keys = Vec::new();
     for (i, (frame, bytes, credentials)) in items.iter().enumerate() {
-        let kind = frame.envelope.body.kind();
-        if kind.requires_signature() && frame.scheme != AuthScheme::Ed25519 {
-            results.push(Err(AuthError::SignatureRequired(kind)));
+        if frame.scheme != AuthScheme::Ed25519 || frame.check_scheme().is_err() {
+            // MACs cost little, scheme 3 needs its own checks, and scheme errors are reported
+            // as single verification reports them.
+            results.push(frame.verify(bytes, credentials));
             continue;
         }
         let (signed, tag) = bytes.split_at(frame.tag_start.min(bytes.len()));
-        if frame.scheme != AuthScheme::Ed25519 {
-            results.push(credentials.verify(frame.scheme, signed, tag));
-            continue;
-        }
-        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&credentials.public_key) else {
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&credentials.public_key()) else {
             results.push(Err(AuthError::BadPublicKey));
             continue;
         };
@@ -313,7 +412,7 @@ pub fn verify_frames(
             results.push(Err(AuthError::BadTag));
             continue;
         };
-        results.push(Ok(()));
+        results.push(Ok(Verified::Registered));
         batch.push(i);
         messages.push(signed);
         signatures.push(ed25519_dalek::Signature::from_bytes(&sig));
@@ -323,6 +422,7 @@ pub fn verify_frames(
         for (n, &i) in batch.iter().enumerate() {
             results[i] = keys[n]
                 .verify_strict(messages[n], &signatures[n])
+                .map(|()| Verified::Registered)
                 .map_err(|_| AuthError::BadTag);
         }
     }
@@ -336,7 +436,7 @@ pub fn verify_frames(
 pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
     let (scheme, tag_start) = prefix(bytes)?;
     let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
-    let (device, seq, sent_at) = r.header().map_err(|_| r.error())?;
+    let (device, epoch, seq, sent_at) = r.header().map_err(|_| r.error())?;
     let kind =
         MessageKind::from_byte(bytes[2]).ok_or(DecodeError::UnknownKind { found: bytes[2] })?;
     r.begin(Part::Body(kind));
@@ -351,6 +451,7 @@ pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
     Ok(Frame {
         envelope: Envelope {
             device,
+            epoch,
             seq,
             sent_at,
             body,
@@ -378,6 +479,9 @@ pub enum EncodeError {
     /// The kind must be signed, and only a MAC key was given.
     #[error("{0:?} frames must be signed with Ed25519")]
     SignatureRequired(MessageKind),
+    /// The sender's sequence numbers are used up (at [`MAX_SEQ`]): start a new epoch.
+    #[error("sequence numbers of this epoch are used up")]
+    Exhausted,
 }
 
 impl EncodeError {
@@ -388,6 +492,7 @@ impl EncodeError {
             Self::WrongDirection(_) => "encode.wrong_direction",
             Self::Serialize(_) => "encode.serialize",
             Self::SignatureRequired(_) => "encode.signature_required",
+            Self::Exhausted => "encode.exhausted",
         }
     }
 }
@@ -398,6 +503,7 @@ pub(crate) fn signed_part(envelope: &Envelope, scheme: AuthScheme) -> Result<Vec
     out.extend_from_slice(&[MAGIC, PROTOCOL_VERSION, kind.byte(), scheme as u8]);
     let header = HeaderRef {
         device: &envelope.device,
+        epoch: envelope.epoch,
         seq: envelope.seq,
         sent_at: envelope.sent_at,
     };
@@ -426,30 +532,37 @@ pub(crate) fn signed_part(envelope: &Envelope, scheme: AuthScheme) -> Result<Vec
     Ok(out)
 }
 
-/// Encodes a device frame, signing alarms and maintenance sessions with Ed25519 and MACing the
-/// rest.
+/// The scheme the reference encoder uses for a device frame of `kind`: the required one, an
+/// Ed25519 signature where one is needed, the MAC otherwise.
+pub const fn device_scheme(kind: MessageKind) -> AuthScheme {
+    match kind.required_scheme() {
+        Some(scheme) => scheme,
+        None if kind.requires_signature() => AuthScheme::Ed25519,
+        None => AuthScheme::HmacSha256,
+    }
+}
+
+/// Encodes a device frame: Register with scheme 3, the other kinds that must be signed with
+/// Ed25519, the rest with the uplink MAC.
 pub fn encode(envelope: &Envelope, keys: &DeviceKeys) -> Result<Vec<u8>, EncodeError> {
     let kind = envelope.body.kind();
     if !kind.from_device() {
         return Err(EncodeError::WrongDirection(kind));
     }
-    let scheme = if kind.requires_signature() {
-        AuthScheme::Ed25519
-    } else {
-        AuthScheme::HmacSha256
-    };
+    let scheme = device_scheme(kind);
     let mut out = signed_part(envelope, scheme)?;
     let signed_len = out.len();
     let mut tag = Vec::with_capacity(scheme.tag_len());
-    keys.append_tag(scheme, &out[..signed_len], &mut tag);
+    keys.append_frame_tag(scheme, &out[..signed_len], &mut tag);
     out.extend_from_slice(&tag);
     Ok(out)
 }
 
-/// Encodes a device frame of a kind that needs no signature with only the device's MAC key (a
-/// gateway or simulator that keeps the signing key elsewhere). Alarm and MaintenanceSession
-/// frames are refused with [`EncodeError::SignatureRequired`]: use [`encode`].
-pub fn encode_mac(envelope: &Envelope, mac_key: &[u8; 32]) -> Result<Vec<u8>, EncodeError> {
+/// Encodes a device frame of a kind that needs no signature with only the device's uplink MAC
+/// key ([`crate::auth::MacKeys::uplink`]; a gateway or simulator that keeps the signing key
+/// elsewhere). Kinds that must be signed are
+/// refused with [`EncodeError::SignatureRequired`]: use [`encode`].
+pub fn encode_mac(envelope: &Envelope, mac: &FrameMac) -> Result<Vec<u8>, EncodeError> {
     let kind = envelope.body.kind();
     if !kind.from_device() {
         return Err(EncodeError::WrongDirection(kind));
@@ -458,12 +571,12 @@ pub fn encode_mac(envelope: &Envelope, mac_key: &[u8; 32]) -> Result<Vec<u8>, En
         return Err(EncodeError::SignatureRequired(kind));
     }
     let mut out = signed_part(envelope, AuthScheme::HmacSha256)?;
-    let tag = crate::auth::hmac_tag(mac_key, &out);
+    let tag = mac.tag(&out);
     out.extend_from_slice(&tag);
     Ok(out)
 }
 
-/// Encodes a platform frame to a device, MACed with the device's key.
+/// Encodes a platform frame to a device, MACed with the downlink key.
 pub fn encode_platform(
     envelope: &Envelope,
     credentials: &DeviceCredentials,
@@ -473,8 +586,8 @@ pub fn encode_platform(
         return Err(EncodeError::WrongDirection(kind));
     }
     let mut out = signed_part(envelope, AuthScheme::HmacSha256)?;
-    let mut tag = Vec::with_capacity(16);
-    credentials.append_mac(&out, &mut tag);
+    let mut tag = Vec::with_capacity(MAC_LEN);
+    credentials.append_downlink_mac(&out, &mut tag);
     out.extend_from_slice(&tag);
     Ok(out)
 }

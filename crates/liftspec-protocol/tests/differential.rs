@@ -23,21 +23,22 @@ fn take<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Option<(T, Vec<u8>)> {
 
 /// The reference decoder, written from the serde derives.
 fn reference(bytes: &[u8]) -> Option<Envelope> {
-    if bytes.len() > MAX_FRAME_LEN || bytes.len() < 20 || bytes[0] != 0x4C || bytes[1] != 1 {
+    if bytes.len() > MAX_FRAME_LEN || bytes.len() < 20 || bytes[0] != 0x4C || bytes[1] != 2 {
         return None;
     }
     let tag_len = match bytes[3] {
         1 => 16,
         2 => 64,
+        3 => 80,
         _ => return None,
     };
     let tag_start = bytes.len().checked_sub(tag_len).filter(|t| *t >= 4)?;
     let kind = MessageKind::from_byte(bytes[2])?;
     let signed = &bytes[4..tag_start];
-    let ((device, seq, sent_at), rest) =
-        postcard::take_from_bytes::<(DeviceId, u64, Timestamp)>(signed).ok()?;
+    let ((device, epoch, seq, sent_at), rest) =
+        postcard::take_from_bytes::<(DeviceId, u32, u64, Timestamp)>(signed).ok()?;
     let header_len = signed.len() - rest.len();
-    if postcard::to_allocvec(&(&device, seq, sent_at)).ok()? != signed[..header_len] {
+    if postcard::to_allocvec(&(&device, epoch, seq, sent_at)).ok()? != signed[..header_len] {
         return None;
     }
     macro_rules! body {
@@ -66,6 +67,7 @@ fn reference(bytes: &[u8]) -> Option<Envelope> {
     }
     Some(Envelope {
         device,
+        epoch,
         seq,
         sent_at,
         body,
@@ -116,8 +118,8 @@ proptest! {
     }
 
     #[test]
-    fn the_decoders_agree_on_arbitrary_bytes(kind in any::<u8>(), scheme in 0u8..3, rest in prop::collection::vec(any::<u8>(), 0..120)) {
-        let mut bytes = vec![0x4C, 1, kind, scheme];
+    fn the_decoders_agree_on_arbitrary_bytes(kind in any::<u8>(), scheme in 0u8..4, rest in prop::collection::vec(any::<u8>(), 0..120)) {
+        let mut bytes = vec![0x4C, 2, kind, scheme];
         bytes.extend(rest);
         let ours = wire::decode(&bytes).map(|f| f.envelope).ok();
         prop_assert_eq!(ours, reference(&bytes));

@@ -88,3 +88,80 @@ fn the_specification_example_is_the_status_vector() {
     let vector = std::fs::read_to_string(root.join("vectors/status.hex")).unwrap();
     assert_eq!(spelled, vector.trim());
 }
+
+/// The fuzz targets start from seeds made of the golden values (`fuzz/seeds/<target>/`), so they
+/// begin inside every kind's decoder; regenerate with `LIFTSPEC_BLESS=1` when the wire changes.
+#[test]
+fn fuzz_seeds_are_current() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
+    let bless = std::env::var_os("LIFTSPEC_BLESS").is_some();
+    let mut seeds: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut all_frames = vec![0x3cu8];
+    for (i, (name, body)) in bodies().into_iter().enumerate() {
+        let bytes = encode(&envelope(i as u64 + 1, body));
+        let json = liftspec_protocol::json::to_json(&bytes).unwrap();
+        seeds.push((format!("protocol_frame/{name}"), bytes.clone()));
+        seeds.push((format!("protocol_json/{name}"), json.into_bytes()));
+        if wire_is_device(&bytes) {
+            let mut detect = vec![0x3cu8];
+            detect.extend(&bytes);
+            seeds.push((format!("detect_envelopes/{name}"), detect));
+            all_frames.extend(&bytes);
+            all_frames.extend([0xFE, 0xFE]);
+        }
+    }
+    seeds.push(("detect_envelopes/all".into(), all_frames));
+    let stream = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors/stream.hex"),
+    )
+    .unwrap();
+    seeds.push(("protocol_deframer/stream".into(), unhex(stream.trim())));
+    let sign = liftspec_protocol::usage_sign::UsageSign {
+        registration_code: "31103301062010050007".parse().unwrap(),
+        rescue_code: "100072".parse().unwrap(),
+    };
+    seeds.push((
+        "protocol_usage_sign/sign".into(),
+        sign.encode().into_bytes(),
+    ));
+    // The delivery world: a seed (8 bytes) then operations; calm, crashing, and everything.
+    for (name, ops) in [
+        ("calm", (0u8..120).collect::<Vec<u8>>()),
+        (
+            "crashes",
+            (0u8..120)
+                .map(|i| if i % 9 == 0 { 200 + i % 5 } else { i })
+                .collect(),
+        ),
+        ("everything", (0u8..=255).rev().collect()),
+    ] {
+        let mut input = 2020u64.to_le_bytes().to_vec();
+        input.extend(ops);
+        seeds.push((format!("protocol_delivery/{name}"), input));
+    }
+    let mut stale = Vec::new();
+    for (path, content) in seeds {
+        let file = root.join(&path);
+        if bless {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, &content).unwrap();
+        } else if std::fs::read(&file).ok().as_deref() != Some(content.as_slice()) {
+            stale.push(path);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "fuzz seeds out of date: {stale:?}; regenerate with LIFTSPEC_BLESS=1"
+    );
+}
+
+fn wire_is_device(bytes: &[u8]) -> bool {
+    bytes[2] < 64
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use liftspec_protocol::auth::{AuthError, AuthScheme, DeviceKeys};
+use liftspec_protocol::auth::{AuthError, AuthScheme, DeviceKeys, MacKeys, Verified};
 use liftspec_protocol::message::MessageKind;
 use liftspec_protocol::wire::{self, DecodeError, EncodeError};
 use proptest::prelude::*;
@@ -19,9 +19,10 @@ fn every_kind_round_trips_and_verifies() {
         let bytes = encode(&env);
         let frame = wire::decode(&bytes).unwrap();
         assert_eq!(frame.envelope, env);
-        frame.verify(&bytes, &creds).unwrap();
-        let expected = if env.body.kind().requires_signature() {
-            AuthScheme::Ed25519
+        assert_eq!(frame.verify(&bytes, &creds), Ok(Verified::Registered));
+        let kind = env.body.kind();
+        let expected = if kind.from_device() {
+            wire::device_scheme(kind)
         } else {
             AuthScheme::HmacSha256
         };
@@ -39,7 +40,9 @@ fn every_kind_round_trips_and_verifies() {
 fn forged_and_mismatched_keys_are_rejected() {
     let env = envelope(1, bodies()[1].1.clone());
     let bytes = encode(&env);
-    let other = DeviceKeys::from_seed([0x33; 32], [0x44; 32]).credentials();
+    let other = DeviceKeys::from_seed([0x33; 32], [0x44; 32])
+        .unwrap()
+        .credentials();
     let frame = wire::decode(&bytes).unwrap();
     assert_eq!(frame.verify(&bytes, &other), Err(AuthError::BadTag));
     // An alarm carrying a (correct) MAC instead of a signature is refused.
@@ -59,12 +62,12 @@ fn forged_and_mismatched_keys_are_rejected() {
 fn compatibility_errors_are_typed() {
     let bytes = encode(&envelope(1, bodies()[1].1.clone()));
     let mut newer = bytes.clone();
-    newer[1] = 2;
+    newer[1] = 3;
     assert_eq!(
         wire::decode(&newer),
         Err(DecodeError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         })
     );
     let mut unknown = bytes.clone();
@@ -76,8 +79,8 @@ fn compatibility_errors_are_typed() {
     // The header of an unknown kind is still readable, so a gateway can forward it.
     let info = wire::peek(&unknown).unwrap();
     assert_eq!(
-        (info.kind_byte, info.seq, info.device.as_str()),
-        (10, 1, "HZ-T-000123")
+        (info.kind_byte, info.epoch, info.seq, info.device.as_str()),
+        (10, EPOCH, 1, "HZ-T-000123")
     );
     let mut magic = bytes.clone();
     magic[0] = 0;
@@ -104,9 +107,9 @@ fn compatibility_errors_are_typed() {
 #[test]
 fn status_frame_is_small() {
     let bytes = encode(&envelope(1_000_000, bodies()[1].1.clone()));
-    // 4-byte prefix + header (12-byte id, 3-byte seq, 6-byte time) + 21-byte body + 16-byte MAC;
-    // a size guard on top of the golden vectors.
-    assert_eq!(bytes.len(), 62, "status frame size changed");
+    // 4-byte prefix + header (12-byte id, 5-byte epoch, 3-byte seq, 6-byte time) + 21-byte body
+    // + 16-byte MAC; a size guard on top of the golden vectors.
+    assert_eq!(bytes.len(), 67, "status frame size changed");
 }
 
 proptest! {
@@ -151,8 +154,9 @@ proptest! {
 fn an_over_long_varint_is_rejected_as_non_canonical() {
     let bytes = encode(&envelope(1, bodies()[1].1.clone()));
     let info = wire::peek(&bytes).unwrap();
-    // The header is: device id (length byte + text), seq (varint), sent_at (zigzag varint).
-    let seq_at = 4 + 1 + info.device.as_str().len();
+    // The header is: device id (length byte + text), epoch (varint), seq (varint), sent_at
+    // (zigzag varint); the sample epoch takes 5 bytes.
+    let seq_at = 4 + 1 + info.device.as_str().len() + 5;
     assert_eq!(bytes[seq_at], 1, "seq 1 is one byte");
     let mut padded = bytes.clone();
     padded.splice(seq_at..=seq_at, [0x81, 0x00]);
@@ -225,11 +229,11 @@ fn a_public_key_in_upper_case_or_too_short_is_rejected() {
 #[test]
 fn a_mac_key_alone_encodes_the_same_frames_and_refuses_signed_kinds() {
     let keys = keys();
-    let mac_key = [0x11; 32]; // the MAC half of `keys()`
+    let mac_key = MacKeys::new(&[0x11; 32]); // the MAC half of `keys()`
     for (name, body) in bodies().into_iter().filter(|(_, b)| b.kind().from_device()) {
         let env = envelope(5, body);
         let kind = env.body.kind();
-        match wire::encode_mac(&env, &mac_key) {
+        match wire::encode_mac(&env, mac_key.uplink()) {
             Ok(bytes) => {
                 assert!(!kind.requires_signature(), "{name}");
                 assert_eq!(bytes, wire::encode(&env, &keys).unwrap(), "{name}");
@@ -255,9 +259,9 @@ mod batch {
         fn batch_verification_agrees_with_single_verification(
             picks in prop::collection::vec((0usize..13, any::<bool>(), any::<prop::sample::Index>(), 0u8..4), 1..12),
         ) {
-            let other = DeviceKeys::from_seed([0x33; 32], [0x44; 32]);
-            let mut broken = other.credentials();
-            broken.public_key = [0; 32]; // the identity's encoding: a weak key
+            let other = DeviceKeys::from_seed([0x33; 32], [0x44; 32]).unwrap();
+            // The identity's encoding: a weak key.
+            let broken = other.credentials().with_public_key([0; 32]);
             let creds: [DeviceCredentials; 3] = [keys().credentials(), other.credentials(), broken];
             let mut frames = Vec::new();
             for (n, (kind, tamper, bit, who)) in picks.iter().enumerate() {
@@ -314,7 +318,9 @@ mod batch {
             assert_eq!(r.is_ok(), i != 7, "frame {i}: {r:?}");
         }
         assert_eq!(results[7], Err(AuthError::BadTag));
-        assert!(wire::verify_frames(&items[..7]).iter().all(Result::is_ok));
+        assert!(wire::verify_frames(&items[..7])
+            .iter()
+            .all(|r| *r == Ok(Verified::Registered)));
     }
 }
 
@@ -324,4 +330,94 @@ fn the_body_enum_stays_small_to_move() {
     // large variant would make every status frame pay for copying it.
     let size = std::mem::size_of::<liftspec_protocol::message::Body>();
     assert!(size <= 64, "Body is {size} bytes");
+}
+
+#[test]
+fn a_truncated_mac_tag_never_verifies() {
+    let keys = keys();
+    let creds = keys.credentials();
+    let tag = keys.tag(AuthScheme::HmacSha256, b"report");
+    assert!(creds
+        .verify_document(AuthScheme::HmacSha256, b"report", &tag)
+        .is_ok());
+    for len in 0..16 {
+        assert_eq!(
+            creds.verify_document(AuthScheme::HmacSha256, b"report", &tag[..len]),
+            Err(AuthError::BadTag),
+            "{len}-byte tag"
+        );
+    }
+    // A frame cut down to a shorter tag does not decode as the same frame, nor verify.
+    let bytes = encode(&envelope(1, bodies()[1].1.clone()));
+    let mut short = bytes[..bytes.len() - 1].to_vec();
+    short.push(0);
+    if let Ok(frame) = wire::decode(&short) {
+        assert!(frame.verify(&short, &creds).is_err());
+    }
+}
+
+#[test]
+fn a_document_tag_is_never_a_frame_tag() {
+    let keys = keys();
+    let creds = keys.credentials();
+    // Tag a frame's own signed bytes as a document, under both schemes: neither verifies as the
+    // frame.
+    for (index, scheme) in [(1, AuthScheme::HmacSha256), (5, AuthScheme::Ed25519)] {
+        let bytes = encode(&envelope(1, bodies()[index].1.clone()));
+        let frame = wire::decode(&bytes).unwrap();
+        let signed = &bytes[..frame.tag_start];
+        let mut forged = signed.to_vec();
+        forged.extend(keys.tag(scheme, signed));
+        assert_eq!(forged.len(), bytes.len());
+        assert_ne!(forged, bytes);
+        assert_eq!(
+            frame.verify(&forged, &creds),
+            Err(AuthError::BadTag),
+            "{scheme:?}"
+        );
+    }
+}
+
+#[test]
+fn weak_device_keys_are_refused() {
+    use liftspec_protocol::auth::KeyError;
+    assert_eq!(
+        DeviceKeys::from_seed([0; 32], [1; 32]).unwrap_err(),
+        KeyError::ZeroMacKey
+    );
+    assert_eq!(
+        DeviceKeys::from_seed([1; 32], [0; 32]).unwrap_err(),
+        KeyError::ZeroSigningSeed
+    );
+    assert_eq!(
+        DeviceKeys::from_seed([5; 32], [5; 32]).unwrap_err(),
+        KeyError::MacKeyIsSigningSeed
+    );
+}
+
+#[test]
+fn an_oversized_json_frame_is_refused_before_parsing() {
+    let huge = format!("{{\"version\":2,\"device\":\"{}\"}}", "A".repeat(20 << 20));
+    let err = liftspec_protocol::json::from_json(&huge).unwrap_err();
+    assert_eq!(err.code(), "json.too_long");
+}
+
+#[test]
+fn register_must_carry_both_the_signature_and_the_mac() {
+    let creds = keys().credentials();
+    let bytes = encode(&envelope(1, bodies()[0].1.clone()));
+    let frame = wire::decode(&bytes).unwrap();
+    assert_eq!(frame.scheme, AuthScheme::Ed25519Hmac);
+    // The signature alone (scheme 2, the MAC cut off) is refused.
+    let mut signed_only = bytes[..bytes.len() - 16].to_vec();
+    signed_only[3] = 2;
+    let f = wire::decode(&signed_only).unwrap();
+    assert_eq!(
+        f.verify(&signed_only, &creds).unwrap_err().code(),
+        "auth.wrong_scheme"
+    );
+    // A bad MAC half fails the whole tag.
+    let mut bad_mac = bytes.clone();
+    *bad_mac.last_mut().unwrap() ^= 1;
+    assert_eq!(frame.verify(&bad_mac, &creds), Err(AuthError::BadTag));
 }

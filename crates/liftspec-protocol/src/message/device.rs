@@ -309,16 +309,33 @@ pub struct Heartbeat {
     pub clock_offset_ms: i32,
 }
 
-/// The device's outbox was full and discarded the non-critical frames from this frame's own
-/// sequence number through `through_seq` (status, statistics, door cycles, heartbeats — never
-/// alarms, faults, maintenance or registration). The receiver skips the range instead of waiting
-/// for it.
+/// Why a device has no frame for a range of its sequence numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum DiscardReason {
+    /// 0: the device dropped these frames: its outbox was full (status-like frames only) or the
+    /// platform rejected them with a Nack. `count` says how many.
+    Dropped,
+    /// 1: an answer to a Resume: the device no longer holds these numbers — acknowledged earlier,
+    /// or lost (a crash between two writes, a store that failed). A receiver that still misses
+    /// any of them reports the loss.
+    NotHeld,
+}
+
+/// The device has no frame for the numbers from this frame's own sequence number through
+/// `through_seq`: it dropped them ([`DiscardReason::Dropped`]; never alarms, faults, maintenance
+/// or registration) or no longer holds them ([`DiscardReason::NotHeld`]). The receiver skips
+/// only the numbers in the range it has not received, and reports them. Must be signed: it can
+/// cancel what the receiver waits for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Discarded {
-    /// Last sequence number discarded (≥ the frame's own).
+    /// Last sequence number of the range (≥ the frame's own).
     pub through_seq: u64,
-    /// How many frames were discarded.
+    /// Frames dropped in the range (1 … its length) for `dropped`; 0 for `notHeld`.
     pub count: u64,
+    /// Why.
+    pub reason: DiscardReason,
 }

@@ -4,9 +4,9 @@ mod device;
 mod platform;
 
 pub use device::{
-    AlarmMessage, AlarmStage, Capabilities, Direction, Discarded, DoorCycle, DoorSide,
-    EventMessage, EventState, FilterReason, Heartbeat, MaintenanceSession, Register, Statistics,
-    Status,
+    AlarmMessage, AlarmStage, Capabilities, Direction, DiscardReason, Discarded, DoorCycle,
+    DoorSide, EventMessage, EventState, FilterReason, Heartbeat, MaintenanceSession, Register,
+    Statistics, Status,
 };
 pub use platform::{Ack, Command, CommandAction, Nack, NackReason, Resume};
 
@@ -94,10 +94,27 @@ impl MessageKind {
         (self as u8) < 64
     }
 
-    /// Kinds that need an Ed25519 signature for non-repudiation (opinions item 7: maintenance
-    /// data must be true; EN 81-28: the calling lift is identified).
+    /// Kinds that need an Ed25519 signature: alarms and maintenance sessions for
+    /// non-repudiation (opinions item 7: maintenance data must be true; EN 81-28: the calling
+    /// lift is identified), and the kinds that could otherwise cancel or re-key signed data —
+    /// `Discarded` (it makes the receiver skip numbers) and `Register` (it announces the key).
     pub const fn requires_signature(self) -> bool {
-        matches!(self, Self::Alarm | Self::MaintenanceSession)
+        matches!(
+            self,
+            Self::Alarm | Self::MaintenanceSession | Self::Discarded | Self::Register
+        )
+    }
+
+    /// The one scheme a kind must use, where there is one: Register uses scheme 3 (a signature
+    /// by the key it announces and the device's MAC), platform frames scheme 1.
+    pub const fn required_scheme(self) -> Option<crate::auth::AuthScheme> {
+        match self {
+            Self::Register => Some(crate::auth::AuthScheme::Ed25519Hmac),
+            Self::Ack | Self::Nack | Self::Resume | Self::Command => {
+                Some(crate::auth::AuthScheme::HmacSha256)
+            }
+            _ => None,
+        }
     }
 
     /// Kinds the outbox never drops: alarms, faults and maintenance (and registration and the
@@ -148,6 +165,41 @@ pub enum Body {
 }
 
 impl Body {
+    /// Bytes this body holds on the heap beyond its own size (strings, lists, boxes): what
+    /// holding it costs a receiver, used to bound a session's held frames by memory.
+    pub fn heap_bytes(&self) -> usize {
+        use core::mem::size_of;
+        let s = |t: &alloc::string::String| t.capacity();
+        match self {
+            Self::Register(r) => {
+                size_of::<Register>()
+                    + s(&r.model)
+                    + s(&r.firmware)
+                    + r.capabilities.kinds.capacity()
+            }
+            Self::MaintenanceSession(m) => {
+                size_of::<MaintenanceSession>()
+                    + s(&m.session_id)
+                    + m.technicians.capacity() * size_of::<liftspec_model::id::TechnicianId>()
+                    + m.technicians
+                        .iter()
+                        .map(|t| t.as_str().len())
+                        .sum::<usize>()
+                    + m.items_done.capacity()
+                        * size_of::<liftspec_model::catalogue::MaintenanceItemId>()
+                    + m.confirmation.as_ref().map_or(0, |c| s(&c.confirmed_by))
+            }
+            Self::Ack(a) => a.selective.capacity() * size_of::<u64>(),
+            Self::Command(c) => match &c.action {
+                CommandAction::Comfort {
+                    text_zh, text_en, ..
+                } => s(text_zh) + s(text_en),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
     /// The kind of this body.
     pub const fn kind(&self) -> MessageKind {
         match self {

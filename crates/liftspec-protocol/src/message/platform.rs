@@ -9,7 +9,10 @@ use liftspec_model::time::Timestamp;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Ack {
-    /// Every frame with `seq <= cumulative` was received.
+    /// The device's sequence space (its epoch) these numbers belong to; a device ignores an Ack
+    /// for another epoch.
+    pub epoch: u32,
+    /// Every frame with `seq <= cumulative` was received and is persisted by the platform.
     pub cumulative: u64,
     /// Frames above `cumulative` also received.
     pub selective: Vec<u64>,
@@ -30,15 +33,21 @@ pub enum NackReason {
     UnsupportedKind,
     /// Device not registered.
     UnknownDevice,
-    /// Timestamp outside the allowed skew.
+    /// Timestamp outside the allowed skew. Version 1 only: a version 2 receiver never rejects
+    /// a frame for its clock (a bad clock is a finding, answered with a time sync), and a device
+    /// treats this reason as `Invalid`.
     ClockSkew,
 }
 
-/// The platform rejects one frame; the device must not resend it unchanged.
+/// The platform rejects one non-critical frame; the device must not resend it unchanged. Critical
+/// frames (alarms, events, maintenance sessions, registrations) are never rejected for their
+/// content: a receiver delivers them flagged instead (`docs/protocol.md` §8.4).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Nack {
+    /// The device's epoch of the rejected frame.
+    pub epoch: u32,
     /// The rejected frame.
     pub seq: u64,
     /// Why.
@@ -50,7 +59,10 @@ pub struct Nack {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Resume {
-    /// First sequence number to resend.
+    /// The device's epoch the numbers belong to.
+    pub epoch: u32,
+    /// First sequence number to resend; the device answers for every number from here to its
+    /// last, with the frame or with a `Discarded` notice (`notHeld`) for what it no longer holds.
     pub from_seq: u64,
 }
 

@@ -12,14 +12,18 @@ use liftspec_protocol::message::*;
 use liftspec_protocol::wire::Envelope;
 
 pub fn keys() -> DeviceKeys {
-    DeviceKeys::from_seed([0x11; 32], [0x22; 32])
+    DeviceKeys::from_seed([0x11; 32], [0x22; 32]).unwrap()
 }
+
+/// The sample device's epoch.
+pub const EPOCH: u32 = 0x2D1F_0A37;
 
 pub const T0: i64 = 1_795_929_850_000; // 2026-11-29T05:24:10Z
 
 pub fn envelope(seq: u64, body: Body) -> Envelope {
     Envelope {
         device: DeviceId::parse("HZ-T-000123").unwrap(),
+        epoch: EPOCH,
         seq,
         sent_at: Timestamp::from_millis(T0 + seq as i64 * 1000),
         body,
@@ -158,11 +162,13 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
             Body::Discarded(Discarded {
                 through_seq: 120,
                 count: 100,
+                reason: DiscardReason::Dropped,
             }),
         ),
         (
             "ack",
             Body::Ack(Ack {
+                epoch: EPOCH,
                 cumulative: 41,
                 selective: vec![43, 44],
             }),
@@ -170,11 +176,18 @@ pub fn bodies() -> Vec<(&'static str, Body)> {
         (
             "nack",
             Body::Nack(Nack {
+                epoch: EPOCH,
                 seq: 42,
                 reason: NackReason::Invalid,
             }),
         ),
-        ("resume", Body::Resume(Resume { from_seq: 42 })),
+        (
+            "resume",
+            Body::Resume(Resume {
+                epoch: EPOCH,
+                from_seq: 42,
+            }),
+        ),
         (
             "command",
             Body::Command(Command {
