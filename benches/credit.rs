@@ -72,7 +72,7 @@ fn credit(c: &mut Criterion) {
         started.elapsed().as_secs_f64()
     );
     let rules = RuleSet::hangzhou_maintenance();
-    let period = Period::year(2025);
+    let period = Period::year(2025).expect("2025 is a calendar year");
     let mut group = c.benchmark_group("credit");
     group.sample_size(10);
     group.bench_function("evaluate_all (every unit, records indexed once)", |b| {

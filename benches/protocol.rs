@@ -112,7 +112,10 @@ fn decode_validate(c: &mut Criterion) {
 fn verify_batch(c: &mut Criterion) {
     // 64 signed maintenance sessions from 8 devices, verified one by one and in one batch.
     let devices: Vec<liftspec_protocol::auth::DeviceKeys> = (0..8u8)
-        .map(|d| liftspec_protocol::auth::DeviceKeys::from_seed([d; 32], [d.wrapping_add(100); 32]))
+        .map(|d| {
+            liftspec_protocol::auth::DeviceKeys::from_seed([d + 1; 32], [d + 101; 32])
+                .expect("distinct, non-zero keys")
+        })
         .collect();
     let creds: Vec<_> = devices.iter().map(|k| k.credentials()).collect();
     let mut frames = Vec::new();

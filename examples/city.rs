@@ -114,8 +114,11 @@ fn main() -> ExitCode {
         );
         match sessions[i].receive(&frame.bytes, &city.lifts[i].device, &credentials[i], &ctx) {
             Ok(received) => {
-                for envelope in &received.deliver {
-                    detectors[i].on_envelope(envelope, frame.at, &thresholds, &mut out);
+                if let Some(e) = &received.rejection {
+                    *rejected.entry(e.code()).or_default() += 1;
+                }
+                for delivery in &received.deliver {
+                    detectors[i].on_envelope(&delivery.envelope, frame.at, &thresholds, &mut out);
                 }
             }
             Err(e) => *rejected.entry(e.code()).or_default() += 1,

@@ -26,7 +26,7 @@ pub const T0: i64 = 1_795_929_850_000;
 
 /// The device keys of the samples.
 pub fn keys() -> DeviceKeys {
-    DeviceKeys::from_seed([0x11; 32], [0x22; 32])
+    DeviceKeys::from_seed([0x11; 32], [0x22; 32]).expect("distinct, non-zero sample keys")
 }
 
 /// The validation context of the samples' installation (floors −1..=18, 1.75 m/s).
@@ -37,6 +37,7 @@ pub fn context() -> ValidationContext {
 fn envelope(seq: u64, body: Body) -> Envelope {
     Envelope {
         device: DeviceId::parse("HZ-T-000123").expect("valid id"),
+        epoch: 0x2D1F_0A37,
         seq,
         sent_at: Timestamp::from_millis(T0 + 1000),
         body,
@@ -169,14 +170,14 @@ pub fn json_receive(
     let envelope: Envelope =
         serde_json::from_slice(&message.text).map_err(|e| PeerError::Parse(e.to_string()))?;
     validate(&envelope, ctx)?;
-    credentials.verify(scheme_for(&envelope), &message.text, &message.tag)?;
+    credentials.verify_document(scheme_for(&envelope), &message.text, &message.tag)?;
     Ok(envelope)
 }
 
 /// Protobuf messages, derived by hand (what `prost-build` would generate from the `.proto` in
 /// each doc comment).
 pub mod pb {
-    /// `message Envelope { string device = 1; uint64 seq = 2; sint64 sent_at = 3;
+    /// `message Envelope { string device = 1; uint64 seq = 2; sint64 sent_at = 3; uint32 epoch = 4;
     /// oneof body { Status status = 10; Event event = 11; MaintenanceSession maintenance_session = 12; } }`
     #[derive(Clone, PartialEq, prost::Message)]
     pub struct Envelope {
@@ -186,6 +187,9 @@ pub mod pb {
         /// Sequence number.
         #[prost(uint64, tag = "2")]
         pub seq: u64,
+        /// The device's epoch (sequence space).
+        #[prost(uint32, tag = "4")]
+        pub epoch: u32,
         /// Send time, ms.
         #[prost(sint64, tag = "3")]
         pub sent_at: i64,
@@ -369,6 +373,7 @@ pub fn to_pb(envelope: &Envelope) -> pb::Envelope {
     pb::Envelope {
         device: envelope.device.to_string(),
         seq: envelope.seq,
+        epoch: envelope.epoch,
         sent_at: envelope.sent_at.millis(),
         body: Some(body),
     }
@@ -456,6 +461,7 @@ pub fn from_pb(pb: pb::Envelope) -> Result<Envelope, PeerError> {
     };
     Ok(Envelope {
         device: convert(DeviceId::parse(&pb.device))?,
+        epoch: pb.epoch,
         seq: pb.seq,
         sent_at: Timestamp::from_millis(pb.sent_at),
         body,
@@ -487,7 +493,7 @@ pub fn pb_receive(
         .map_err(|e| PeerError::Parse(e.to_string()))?;
     let envelope = from_pb(decoded)?;
     validate(&envelope, ctx)?;
-    credentials.verify(scheme_for(&envelope), &message.bytes, &message.tag)?;
+    credentials.verify_document(scheme_for(&envelope), &message.bytes, &message.tag)?;
     Ok(envelope)
 }
 

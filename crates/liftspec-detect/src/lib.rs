@@ -23,7 +23,7 @@
 //!     speed_mm_s: Some(2200), position_mm: Some(21_000), mains_power: true,
 //!     up_final_limit: false, down_final_limit: false,
 //! };
-//! let envelope = Envelope { device: DeviceId::parse("HZ-1")?, seq: 1,
+//! let envelope = Envelope { device: DeviceId::parse("HZ-1")?, epoch: 1, seq: 1,
 //!     sent_at: Timestamp::from_millis(0), body: Body::Status(status) };
 //! let mut found = Vec::new();
 //! detector.on_envelope(&envelope, Timestamp::from_millis(40), &Thresholds::default(), &mut found);

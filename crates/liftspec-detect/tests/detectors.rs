@@ -77,6 +77,7 @@ impl Feed {
         self.seq += 1;
         let env = Envelope {
             device: DeviceId::parse("HZ-TEST").unwrap(),
+            epoch: 1,
             seq: self.seq,
             sent_at: Timestamp::from_millis(T0 + at_ms),
             body,
@@ -478,6 +479,7 @@ fn a_device_clock_a_minute_off_is_drifting() {
     let mut f = Feed::new();
     let env = Envelope {
         device: DeviceId::parse("HZ-TEST").unwrap(),
+        epoch: 1,
         seq: 1,
         sent_at: Timestamp::from_millis(T0 - 61_000),
         body: Body::Status(idle()),
@@ -543,7 +545,7 @@ proptest! {
             let mut t = start;
             for (i, (s, dt, tick)) in steps.iter().enumerate() {
                 t += dt;
-                let env = Envelope { device: DeviceId::parse("HZ-P").unwrap(), seq: seq + i as u64,
+                let env = Envelope { device: DeviceId::parse("HZ-P").unwrap(), epoch: 1, seq: seq + i as u64,
                     sent_at: Timestamp::from_millis(T0 + t), body: Body::Status(s.clone()) };
                 detector.on_envelope(&env, Timestamp::from_millis(T0 + t), &th, out);
                 if *tick {

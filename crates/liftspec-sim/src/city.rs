@@ -13,7 +13,7 @@ use liftspec_model::id::{
 use liftspec_model::party::{
     Crew, MaintenanceUnit, Manufacturer, Organisation, PartyRole, Station, Technician, UseUnit,
 };
-use liftspec_protocol::auth::DeviceKeys;
+use liftspec_protocol::auth::{DeviceKeys, FrameMac, MacKeys};
 use liftspec_protocol::wire::DeviceId;
 
 use crate::config::{ConfigError, SimConfig};
@@ -173,6 +173,7 @@ pub struct City {
 
 const STREAM_CITY: u64 = 1;
 const STREAM_KEYS: u64 = 2;
+const STREAM_EPOCHS: u64 = 5;
 
 /// Approximate km per degree of latitude, and of longitude at Hangzhou's latitude (cos 30° ≈
 /// 0.866): constants, so placement needs no trigonometry.
@@ -612,15 +613,21 @@ impl City {
         })
     }
 
+    /// Key material for lift `index`: drawn again (deterministically) in the astronomically
+    /// unlikely case it is what `DeviceKeys::from_seed` refuses (a zero key, or equal halves).
     fn key_material(&self, index: usize) -> ([u8; 32], [u8; 32]) {
         let seed = self.lifts.get(index).map_or(0, |l| l.key_seed);
         let mut rng = Rng::derive(self.seed ^ seed, STREAM_KEYS, index as u64);
-        let mut mac = [0u8; 32];
-        let mut signing = [0u8; 32];
-        for chunk in mac.chunks_exact_mut(8).chain(signing.chunks_exact_mut(8)) {
-            chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+        loop {
+            let mut mac = [0u8; 32];
+            let mut signing = [0u8; 32];
+            for chunk in mac.chunks_exact_mut(8).chain(signing.chunks_exact_mut(8)) {
+                chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+            }
+            if mac != [0; 32] && signing != [0; 32] && mac != signing {
+                return (mac, signing);
+            }
         }
-        (mac, signing)
     }
 
     /// The keys of lift `index`'s terminal (derived from the city seed; the platform side gets
@@ -628,12 +635,22 @@ impl City {
     /// scalar multiplication, so the simulator only does it for signed frames.
     pub fn keys(&self, index: usize) -> DeviceKeys {
         let (mac, signing) = self.key_material(index);
-        DeviceKeys::from_seed(mac, signing)
+        match DeviceKeys::from_seed(mac, signing) {
+            Ok(keys) => keys,
+            Err(e) => unreachable!("key_material draws only keys from_seed accepts: {e}"),
+        }
     }
 
-    /// The MAC key of lift `index`'s terminal (the MAC half of [`City::keys`]).
-    pub fn mac_key(&self, index: usize) -> [u8; 32] {
-        self.key_material(index).0
+    /// The uplink MAC key of lift `index`'s terminal (the MAC half of [`City::keys`], for the
+    /// frames it only MACs).
+    pub fn uplink_mac(&self, index: usize) -> FrameMac {
+        MacKeys::new(&self.key_material(index).0).uplink().clone()
+    }
+
+    /// The epoch lift `index`'s terminal numbers its frames in (docs/protocol.md §8.1): drawn
+    /// from the city seed, as a terminal draws it from its random generator.
+    pub fn epoch(&self, index: usize) -> u32 {
+        Rng::derive(self.seed, STREAM_EPOCHS, index as u64).next_u64() as u32
     }
 
     /// The building of lift `index`.

@@ -7,6 +7,7 @@ use std::collections::BinaryHeap;
 use std::io::Write;
 
 use liftspec_model::time::Timestamp;
+use liftspec_protocol::auth::FrameMac;
 use liftspec_protocol::framing::frame_for_stream;
 use liftspec_protocol::message::{Body, MessageKind};
 use liftspec_protocol::wire::{self, Envelope};
@@ -65,7 +66,8 @@ pub struct Simulation {
     free: Vec<usize>,
     order: u64,
     seqs: Vec<u64>,
-    mac_keys: Vec<[u8; 32]>,
+    mac_keys: Vec<FrameMac>,
+    epochs: Vec<u32>,
     truth: Vec<GroundTruth>,
     end: i64,
     finished: bool,
@@ -89,7 +91,8 @@ impl Simulation {
             .iter()
             .map(|l| Reverse((l.next_event(), l.index())))
             .collect();
-        let mac_keys = (0..city.lifts.len()).map(|i| city.mac_key(i)).collect();
+        let mac_keys = (0..city.lifts.len()).map(|i| city.uplink_mac(i)).collect();
+        let epochs = (0..city.lifts.len()).map(|i| city.epoch(i)).collect();
         let end = config.start.millis() + (config.duration_s as i64) * 1000;
         let n = city.lifts.len();
         Self {
@@ -103,6 +106,7 @@ impl Simulation {
             order: 0,
             seqs: vec![0; n],
             mac_keys,
+            epochs,
             truth: Vec::new(),
             end,
             finished: false,
@@ -211,6 +215,7 @@ impl Simulation {
         let kind = pending.body.kind();
         let envelope = Envelope {
             device: self.city.lifts[index].device.clone(),
+            epoch: self.epochs[index],
             seq,
             sent_at: pending.sent_at,
             body: pending.body,

@@ -550,3 +550,30 @@ fn frames_written_as_a_stream_and_truth_as_json_lines_read_back() {
     assert_eq!(back, truth);
     assert!(!truth.is_empty());
 }
+
+/// The `sim_config` fuzz target's property on its committed regressions and seeds, under plain
+/// `cargo test` (the 1970 start once panicked).
+#[test]
+fn fuzz_regressions_and_seeds_replay() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let mut replayed = 0;
+    for dir in ["regressions/sim_config", "seeds/sim_config"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            let data = std::fs::read(entry.path()).unwrap();
+            replayed += 1;
+            let Ok(config) = serde_json::from_slice::<liftspec_sim::config::SimConfig>(&data)
+            else {
+                continue;
+            };
+            if config.validate().is_err() || config.lifts > 20 || config.duration_s > 600 {
+                continue;
+            }
+            if let Ok(sim) = liftspec_sim::stream::Simulation::new(config) {
+                for frame in sim {
+                    assert!(liftspec_protocol::wire::decode(&frame.bytes).is_ok());
+                }
+            }
+        }
+    }
+    assert!(replayed >= 3);
+}
