@@ -73,13 +73,61 @@ pub struct Period {
     pub to: NaiveDate,
 }
 
-impl Period {
-    /// A calendar year.
-    pub fn year(year: i32) -> Self {
-        Self {
-            from: NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
-            to: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+/// Why a period cannot be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// A year outside the calendar dates can hold.
+    #[error("year {year} is outside the supported calendar")]
+    YearOutOfRange {
+        /// The year asked for.
+        year: i32,
+    },
+    /// The last day is before the first.
+    #[error("period ends on {to}, before it starts on {from}")]
+    Reversed {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+}
+
+impl PeriodError {
+    /// A stable, machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::YearOutOfRange { .. } => "credit.period_year",
+            Self::Reversed { .. } => "credit.period_reversed",
         }
+    }
+}
+
+impl Period {
+    /// A calendar year; refused when the year is outside the calendar (never silently another
+    /// year).
+    ///
+    /// ```
+    /// use liftspec_credit::evaluate::Period;
+    /// assert_eq!(Period::year(2025)?.to.to_string(), "2025-12-31");
+    /// assert_eq!(Period::year(300_000).unwrap_err().code(), "credit.period_year");
+    /// # Ok::<(), liftspec_credit::evaluate::PeriodError>(())
+    /// ```
+    pub fn year(year: i32) -> Result<Self, PeriodError> {
+        match (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) {
+            (Some(from), Some(to)) => Ok(Self { from, to }),
+            _ => Err(PeriodError::YearOutOfRange { year }),
+        }
+    }
+
+    /// The days from `from` through `to`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, PeriodError> {
+        if to < from {
+            return Err(PeriodError::Reversed { from, to });
+        }
+        Ok(Self { from, to })
     }
 
     fn contains(&self, t: Timestamp) -> bool {

@@ -139,7 +139,7 @@ fn eval(records: &[Record], lifts: u32) -> Evaluation {
         &RuleSet::hangzhou_maintenance(),
         &unit(lifts),
         records,
-        &Period::year(2025),
+        &Period::year(2025).unwrap(),
         &BTreeSet::new(),
     )
 }
@@ -191,7 +191,7 @@ fn the_use_unit_and_manufacturer_defaults_are_valid_and_read_their_measures() {
         &maker,
         &unit(10),
         &records,
-        &Period::year(2025),
+        &Period::year(2025).unwrap(),
         &BTreeSet::new(),
     );
     assert_eq!(e.deductions[0].indicator, "Q1");
@@ -304,7 +304,7 @@ fn vetoes_put_a_unit_straight_into_d() {
         &RuleSet::hangzhou_maintenance(),
         &u,
         &clean_year(5),
-        &Period::year(2025),
+        &Period::year(2025).unwrap(),
         &BTreeSet::new(),
     );
     assert_eq!((e.score, e.grade.as_str()), (100.0, "D"));
@@ -335,7 +335,7 @@ fn an_appeal_recomputes_without_the_disputed_records_and_changes_are_explained()
         &RuleSet::hangzhou_maintenance(),
         &unit(10),
         &records,
-        &Period::year(2025),
+        &Period::year(2025).unwrap(),
         &[id("P1")].into_iter().collect(),
     );
     assert_eq!(appeal.score, before.score + 4.0);
@@ -420,7 +420,7 @@ fn a_simulated_citys_better_units_score_better() {
             &rules,
             &facts,
             &year.records,
-            &Period::year(2025),
+            &Period::year(2025).unwrap(),
             &BTreeSet::new(),
         );
         assert!(e.deductions.iter().all(|d| !d.clause.is_empty()));
@@ -430,7 +430,12 @@ fn a_simulated_citys_better_units_score_better() {
     }
     // Evaluating every unit at once sorts the records once and gives the same results.
     assert_eq!(
-        evaluate_all(&rules, &all_units, &year.records, &Period::year(2025)),
+        evaluate_all(
+            &rules,
+            &all_units,
+            &year.records,
+            &Period::year(2025).unwrap()
+        ),
         singles
     );
     assert!(pairs.len() >= 3, "{} units", pairs.len());
@@ -579,7 +584,13 @@ fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
     let records = clean_year(10);
     let mut facts = unit(10);
     let run = |facts: &UnitFacts, records: &[Record], excluded: &BTreeSet<RecordId>| {
-        evaluate(&rules, facts, records, &Period::year(2025), excluded)
+        evaluate(
+            &rules,
+            facts,
+            records,
+            &Period::year(2025).unwrap(),
+            excluded,
+        )
     };
     let none = BTreeSet::new();
     assert_eq!(run(&facts, &records, &none).score, 100.0);
@@ -664,10 +675,18 @@ fn a_rescue_for_another_units_lift_counts_for_the_responder_in_evaluate_all() {
     // Our crew rescues the other unit's lift 50 in time.
     records.push(rescue_for("RS-X1", 50, 25));
     let units = vec![unit(10), other];
-    let all = evaluate_all(&rules, &units, &records, &Period::year(2025));
+    let all = evaluate_all(&rules, &units, &records, &Period::year(2025).unwrap());
     let one_by_one: Vec<Evaluation> = units
         .iter()
-        .map(|u| evaluate(&rules, u, &records, &Period::year(2025), &BTreeSet::new()))
+        .map(|u| {
+            evaluate(
+                &rules,
+                u,
+                &records,
+                &Period::year(2025).unwrap(),
+                &BTreeSet::new(),
+            )
+        })
         .collect();
     assert_eq!(all, one_by_one);
     assert_eq!(all[0].bonuses[0].records, vec![id("RS-X1")]);
@@ -704,7 +723,13 @@ fn use_units_earn_the_insurance_bonus_per_insured_lift() {
     for l in facts.lifts.iter_mut().take(5) {
         l.insured = true;
     }
-    let e = evaluate(&rules, &facts, &[], &Period::year(2025), &BTreeSet::new());
+    let e = evaluate(
+        &rules,
+        &facts,
+        &[],
+        &Period::year(2025).unwrap(),
+        &BTreeSet::new(),
+    );
     let b = e.bonuses.iter().find(|b| b.bonus == "B1").unwrap();
     assert_eq!((b.value, b.points), (50.0, 1.5));
     assert!(b.clause.contains("Art. 6"), "{}", b.clause);

@@ -3,7 +3,7 @@
 //! screening of a lift, each trigger explaining itself (condition, clause, evidence, the date it
 //! first held).
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use liftspec_model::equipment::{anniversary, EquipmentKind};
 use liftspec_model::id::RegistrationCode;
 use liftspec_model::record::{ComponentKind, ComponentReplacement, DisasterExposure, DisasterKind};
@@ -282,8 +282,9 @@ pub fn screen(
         match &rule.condition {
             Condition::InServiceOver { years } => {
                 // "More than N years": from the day after the N-th anniversary.
-                if let Some(day) = anniversary(lift.commissioned_on, *years) {
-                    let first = day + Duration::days(1);
+                // (No day after the anniversary in the calendar: the condition cannot hold yet.)
+                let first = anniversary(lift.commissioned_on, *years).and_then(|d| d.succ_opt());
+                if let Some(first) = first {
                     if today >= first {
                         found(
                             "inServiceOver",

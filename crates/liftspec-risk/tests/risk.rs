@@ -432,3 +432,40 @@ fn the_safety_grade_recommends_and_writes_the_car_notice() {
         Recommendation::Replace
     );
 }
+
+proptest! {
+    /// Any commissioning date and screening date the calendar holds, to its last day: screening
+    /// never panics (the day after a 15th anniversary on the calendar's last day used to
+    /// overflow) and never holds a trigger before its conditions could.
+    #[test]
+    fn screening_never_panics_at_the_ends_of_the_calendar(
+        from in 0i32..1000, span in 0i32..1000, shift in any::<bool>(),
+    ) {
+        let (first, last) = (NaiveDate::MIN, NaiveDate::MAX);
+        let (commissioned, today) = if shift {
+            (last - chrono::Duration::days(i64::from(from + span)), last - chrono::Duration::days(i64::from(from)))
+        } else {
+            (first + chrono::Duration::days(i64::from(from)), first + chrono::Duration::days(i64::from(from + span)))
+        };
+        for policy in [Policy::hangzhou(), Policy::ningbo()] {
+            let found = screen(&policy, &ComponentRegistry::default_lives(), &lift(commissioned), today);
+            prop_assert!(found.is_ok());
+        }
+    }
+}
+
+#[test]
+fn fifteen_years_before_the_calendar_ends() {
+    let commissioned = NaiveDate::from_ymd_opt(262_127, 12, 31).unwrap();
+    let found = screen(
+        &Policy::hangzhou(),
+        &ComponentRegistry::default_lives(),
+        &lift(commissioned),
+        NaiveDate::MAX,
+    )
+    .unwrap();
+    assert!(
+        found.iter().all(|t| t.condition != "inServiceOver"),
+        "no day after the anniversary"
+    );
+}
