@@ -316,7 +316,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         );
         match sessions[i].receive(&frame.bytes, &city.lifts[i].device, &credentials[i], &ctx) {
             Ok(received) => {
-                for env in &received.deliver {
+                rejected += u64::from(received.rejection.is_some());
+                for delivery in &received.deliver {
+                    let env = &delivery.envelope;
                     detectors[i].on_envelope(env, frame.at, &thresholds, &mut out);
                     if let Body::Statistics(st) = &env.body {
                         counters[i] = env.sent_at.local_date().ok().map(|on| Counters {
@@ -399,11 +401,12 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
             commendations: Vec::new(),
         })
         .collect();
+    let period = Period::year(2025).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     let evaluations = evaluate_all(
         &RuleSet::hangzhou_maintenance(),
         &units,
         &year.records,
-        &Period::year(2025),
+        &period,
     );
     let mut grades: BTreeMap<String, u32> = BTreeMap::new();
     for e in &evaluations {

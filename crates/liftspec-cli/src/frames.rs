@@ -5,10 +5,15 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use liftspec_model::time::Timestamp;
 use liftspec_protocol::framing::{Deframed, Deframer};
-use liftspec_protocol::validate::{validate as check, ValidationContext};
+use std::io::Write as _;
+
+use liftspec_protocol::validate::{
+    assess_clock, validate as check, ClockQuality, ValidationContext,
+};
 use liftspec_protocol::wire::{self, MAX_FRAME_LEN};
 
-use crate::{read_input, Failure};
+use crate::input::{ErrorLog, Input, LineError};
+use crate::Failure;
 
 /// How the input is written.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -48,77 +53,109 @@ pub(crate) struct ValidateArgs {
     /// Rated speed, mm/s.
     #[arg(long, default_value_t = 2500)]
     rated_speed: u32,
-    /// The receiver's clock, RFC 3339 (default: each frame's own time, so only structure is checked).
+    /// The receiver's clock, RFC 3339, to grade each send time against (default: each frame's
+    /// own time, so only structure is checked). A bad send time is a note, never an error.
     #[arg(long)]
     now: Option<String>,
 }
 
-/// One input frame: where it came from and its bytes (or why it is not a frame).
-struct Item {
-    position: String,
-    bytes: Result<Vec<u8>, String>,
+/// Longest hex line read: a frame of the largest size, in hex, with room for spaces.
+const MAX_HEX_LINE: usize = 2 * MAX_FRAME_LEN + 1024;
+
+/// Guesses the format from the first bytes: JSON lines if they start with `{`, hex lines if they
+/// are all hex digits and spaces, else a byte stream.
+fn sniff(peek: &[u8]) -> Format {
+    let start = peek.iter().position(|b| !b.is_ascii_whitespace());
+    match start.map(|i| &peek[i..]) {
+        Some(rest) if rest.starts_with(b"{") => Format::Json,
+        Some(rest)
+            if rest
+                .iter()
+                .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()) =>
+        {
+            Format::Hex
+        }
+        _ => Format::Stream,
+    }
 }
 
-fn items(input: &[u8], format: Format) -> Vec<Item> {
-    let text = std::str::from_utf8(input).ok();
+/// Calls `each` with every frame of the input (where it is, and its bytes or why it is not a
+/// frame), reading as a stream. Returns how many items there were.
+fn for_each_item(
+    mut input: Input,
+    format: Format,
+    mut each: impl FnMut(&str, String, Result<Vec<u8>, String>),
+) -> Result<u64, Failure> {
     let format = match format {
-        Format::Auto => match text.map(str::trim_start) {
-            Some(t) if t.starts_with('{') => Format::Json,
-            Some(t)
-                if !t.is_empty()
-                    && t.chars()
-                        .all(|c| c.is_ascii_hexdigit() || c.is_whitespace()) =>
-            {
-                Format::Hex
-            }
-            _ => Format::Stream,
-        },
+        Format::Auto => sniff(input.peek()?),
         f => f,
     };
-    match format {
-        Format::Stream => {
-            let mut deframer = Deframer::new(MAX_FRAME_LEN * 2);
-            let mut offset = 0usize;
-            let mut out = Vec::new();
-            for (i, b) in input.iter().enumerate() {
+    let name = input.name.clone();
+    let mut items = 0u64;
+    if format == Format::Stream {
+        let mut deframer = Deframer::new(MAX_FRAME_LEN * 2);
+        let (mut offset, mut at) = (0u64, 0u64);
+        input.chunks(|chunk| {
+            for b in chunk {
                 if let Some(d) = deframer.push(*b) {
-                    let position = format!("bytes {offset}..{i}");
-                    out.push(Item {
-                        position,
-                        bytes: match d {
-                            Deframed::Frame(f) => Ok(f),
-                            Deframed::Corrupt(e) => Err(format!("{e} ({})", e.code())),
-                        },
-                    });
+                    items += 1;
+                    let bytes = match d {
+                        Deframed::Frame(f) => Ok(f),
+                        Deframed::Corrupt(e) => Err(format!("{e} ({})", e.code())),
+                    };
+                    each(&name, format!("bytes {offset}..{at}"), bytes);
                 }
+                at += 1;
                 if *b == 0 {
-                    offset = i + 1;
+                    offset = at;
                 }
             }
-            if offset < input.len() {
-                out.push(Item {
-                    position: format!("bytes {offset}..{}", input.len()),
-                    bytes: Err("incomplete frame at the end (no 0x00 delimiter)".into()),
-                });
-            }
-            out
+            Ok(())
+        })?;
+        if offset < at {
+            items += 1;
+            each(
+                &name,
+                format!("bytes {offset}..{at}"),
+                Err("incomplete frame at the end (no 0x00 delimiter)".into()),
+            );
         }
-        Format::Hex | Format::Json | Format::Auto => text
-            .unwrap_or_default()
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(n, line)| Item {
-                position: format!("line {}", n + 1),
-                bytes: if format == Format::Json {
-                    liftspec_protocol::json::from_json(line)
-                        .map_err(|e| format!("{e} ({})", e.code()))
-                } else {
-                    hex(line.trim()).ok_or_else(|| "not hex".to_string())
-                },
-            })
-            .collect(),
+        return Ok(items);
     }
+    let max = if format == Format::Json {
+        liftspec_protocol::json::MAX_JSON_LEN
+    } else {
+        MAX_HEX_LINE
+    };
+    let mut seen_text = false;
+    for line in input.lines(max) {
+        let (number, line) = line?;
+        let position = format!("line {number}");
+        let line = match line {
+            Err(LineError::NotText) if !seen_text => {
+                return Err(Failure(format!(
+                    "{name}: line {number} is not text: this looks like a byte stream, not {} lines (try --format stream, or auto)",
+                    if format == Format::Json { "JSON" } else { "hex" }
+                )));
+            }
+            Err(e) => {
+                items += 1;
+                each(&name, position, Err(e.to_string()));
+                continue;
+            }
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => line,
+        };
+        seen_text = true;
+        items += 1;
+        let bytes = if format == Format::Json {
+            liftspec_protocol::json::from_json(&line).map_err(|e| format!("{e} ({})", e.code()))
+        } else {
+            hex(line.trim()).ok_or_else(|| "not hex".to_string())
+        };
+        each(&name, position, bytes);
+    }
+    Ok(items)
 }
 
 fn hex(s: &str) -> Option<Vec<u8>> {
@@ -131,21 +168,35 @@ fn hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+fn no_frames(name: &str) -> Failure {
+    Failure(format!("{name}: no frames found"))
+}
+
 pub(crate) fn decode(args: DecodeArgs) -> Result<ExitCode, Failure> {
-    let input = read_input(&args.input)?;
-    let mut bad = 0;
-    for item in items(&input, args.format) {
-        match item.bytes.and_then(|b| {
+    let input = Input::open(&args.input)?;
+    let mut errors = ErrorLog::new();
+    let mut out = std::io::stdout().lock();
+    let mut write_failed = None;
+    let items = for_each_item(input, args.format, |name, position, bytes| {
+        match bytes.and_then(|b| {
             liftspec_protocol::json::to_json(&b).map_err(|e| format!("{e} ({})", e.code()))
         }) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                bad += 1;
-                eprintln!("error: {}: {}: {e}", args.input, item.position);
+            Ok(json) => {
+                if let Err(e) = writeln!(out, "{json}") {
+                    write_failed.get_or_insert(e);
+                }
             }
+            Err(e) => errors.report(|| format!("{name}: {position}: {e}")),
         }
+    })?;
+    if let Some(e) = write_failed {
+        return Err(Failure(format!("stdout: {e}")));
     }
-    Ok(if bad == 0 {
+    errors.finish();
+    if items == 0 {
+        return Err(no_frames(&args.input));
+    }
+    Ok(if errors.total() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -153,7 +204,7 @@ pub(crate) fn decode(args: DecodeArgs) -> Result<ExitCode, Failure> {
 }
 
 pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
-    let input = read_input(&args.input)?;
+    let input = Input::open(&args.input)?;
     let now = match &args.now {
         Some(t) => Some(
             t.parse::<Timestamp>()
@@ -161,28 +212,48 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
         ),
         None => None,
     };
-    let (mut ok, mut bad) = (0, 0);
-    for item in items(&input, args.format) {
-        let result = item.bytes.and_then(|b| {
+    let (mut ok, mut shown) = (0u64, 0usize);
+    let mut bad = 0u64;
+    let items = for_each_item(input, args.format, |name, position, bytes| {
+        let result = bytes.and_then(|b| {
             let frame = wire::decode(&b).map_err(|e| format!("{e} ({})", e.code()))?;
-            let mut ctx = ValidationContext::new(
+            let ctx = ValidationContext::new(
                 args.lowest_floor,
                 args.highest_floor,
                 args.rated_speed,
                 now.unwrap_or(frame.envelope.sent_at),
             );
-            if now.is_none() {
-                ctx.max_age_ms = i64::MAX / 4;
-            }
-            check(&frame.envelope, &ctx).map_err(|e| format!("{e} ({})", e.code()))
+            check(&frame.envelope, &ctx).map_err(|e| format!("{e} ({})", e.code()))?;
+            // The send time is graded, never a reason to reject (docs/protocol.md §8.5).
+            Ok(match assess_clock(frame.envelope.sent_at, &ctx) {
+                ClockQuality::Plausible => None,
+                quality => Some(quality),
+            })
         });
         match result {
-            Ok(()) => ok += 1,
+            Ok(clock) => {
+                ok += 1;
+                if let Some(quality) = clock {
+                    println!("{name}: {position}: note: send time {quality:?} (a clock finding, not an error)");
+                }
+            }
             Err(e) => {
                 bad += 1;
-                println!("{}: {}: {e}", args.input, item.position);
+                if shown < ErrorLog::SHOWN {
+                    shown += 1;
+                    println!("{name}: {position}: {e}");
+                }
             }
         }
+    })?;
+    if bad > shown as u64 {
+        println!(
+            "… and {} more (the first {shown} are shown)",
+            bad - shown as u64
+        );
+    }
+    if items == 0 {
+        return Err(no_frames(&args.input));
     }
     eprintln!("{ok} valid, {bad} invalid");
     Ok(if bad == 0 {

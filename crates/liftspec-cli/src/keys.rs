@@ -29,6 +29,9 @@ pub(crate) struct SignArgs {
     /// The device id.
     #[arg(long)]
     device: String,
+    /// The epoch (the terminal's sequence space; default: a random one, as a terminal draws it).
+    #[arg(long)]
+    epoch: Option<u32>,
     /// The sequence number.
     #[arg(long, default_value_t = 1)]
     seq: u64,
@@ -76,7 +79,8 @@ pub(crate) fn keygen(args: KeygenArgs) -> Result<ExitCode, Failure> {
     let signing: [u8; 32] = signing
         .try_into()
         .map_err(|_| Failure("key length".into()))?;
-    let keys = DeviceKeys::from_seed(mac, signing);
+    let keys = DeviceKeys::from_seed(mac, signing)
+        .map_err(|e| Failure(format!("generated keys refused: {e} ({})", e.code())))?;
     let file = KeyFile {
         mac_key: to_hex(&mac),
         signing_seed: to_hex(&signing),
@@ -95,7 +99,8 @@ pub(crate) fn sign(args: SignArgs) -> Result<ExitCode, Failure> {
     let keys = DeviceKeys::from_seed(
         from_hex32(&file.mac_key, &format!("{path}: macKey"))?,
         from_hex32(&file.signing_seed, &format!("{path}: signingSeed"))?,
-    );
+    )
+    .map_err(|e| Failure(format!("{path}: {e} ({})", e.code())))?;
     let body: Body =
         serde_json::from_str(&args.body).map_err(|e| Failure(format!("--body: {e}")))?;
     let sent_at = match args.sent_at {
@@ -104,8 +109,18 @@ pub(crate) fn sign(args: SignArgs) -> Result<ExitCode, Failure> {
             .map_err(|e| Failure(format!("--sent-at: {e}")))?,
         None => Timestamp::from_millis(chrono::Utc::now().timestamp_millis()),
     };
+    let epoch = match args.epoch {
+        Some(epoch) => epoch,
+        None => {
+            let mut bytes = [0u8; 4];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| Failure(format!("system random generator: {e}")))?;
+            u32::from_le_bytes(bytes)
+        }
+    };
     let envelope = Envelope {
         device: DeviceId::parse(&args.device).map_err(|e| Failure(format!("--device: {e}")))?,
+        epoch,
         seq: args.seq,
         sent_at,
         body,

@@ -2,6 +2,7 @@
 
 mod city;
 mod frames;
+mod input;
 mod keys;
 mod paint;
 mod records;
@@ -83,18 +84,4 @@ pub(crate) fn write_atomic(path: &std::path::Path, content: &[u8]) -> Result<(),
     ));
     std::fs::write(&tmp, content).map_err(|e| Failure(format!("{}: {e}", tmp.display())))?;
     std::fs::rename(&tmp, path).map_err(|e| Failure(format!("{}: {e}", path.display())))
-}
-
-/// Reads a file, or standard input for `-`.
-pub(crate) fn read_input(path: &str) -> Result<Vec<u8>, Failure> {
-    use std::io::Read;
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Failure(format!("stdin: {e}")))?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).map_err(|e| Failure(format!("{path}: {e}")))
-    }
 }

@@ -12,6 +12,7 @@ use liftspec_model::id::{ClassScheme, CreditCode, RecordId};
 use liftspec_model::record::Record;
 use liftspec_risk::triggers::{screen, ComponentRegistry, LiftRiskInput, Policy};
 
+use crate::input::Input;
 use crate::Failure;
 
 #[derive(Subcommand)]
@@ -62,19 +63,42 @@ pub(crate) enum RiskCommand {
     },
 }
 
+/// Longest line of a record or lift file (a record is a few hundred bytes).
+const MAX_LINE: usize = 1 << 20;
+/// Largest rule or policy file.
+const MAX_FILE: u64 = 16 << 20;
+
 fn read(path: &str) -> Result<String, Failure> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Failure(format!("{path}: {e}")))?
+        .len();
+    if len > MAX_FILE {
+        return Err(Failure(format!(
+            "{path}: {len} bytes, more than a rule file can be ({MAX_FILE})"
+        )));
+    }
     std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))
 }
 
-fn lines<T: serde::de::DeserializeOwned>(path: &str) -> Result<Vec<T>, Failure> {
-    read(path)?
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| {
-            serde_json::from_str(l).map_err(|e| Failure(format!("{path}: line {}: {e}", n + 1)))
-        })
-        .collect()
+/// Calls `each` with every JSON line of `path`, read as a stream; the first bad line is the
+/// error (with its number).
+fn each_line<T: serde::de::DeserializeOwned>(
+    path: &str,
+    mut each: impl FnMut(usize, T) -> Result<(), Failure>,
+) -> Result<usize, Failure> {
+    let mut count = 0;
+    for line in Input::open(path)?.lines(MAX_LINE) {
+        let (n, line) = line?;
+        let line = line.map_err(|e| Failure(format!("{path}: line {n}: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value =
+            serde_json::from_str(&line).map_err(|e| Failure(format!("{path}: line {n}: {e}")))?;
+        count += 1;
+        each(n, value)?;
+    }
+    Ok(count)
 }
 
 pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
@@ -94,7 +118,17 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
         None => RuleSet::hangzhou_maintenance(),
     };
     let unit: CreditCode = unit.parse().map_err(|e| Failure(format!("--unit: {e}")))?;
-    let all: Vec<Record> = lines(&records)?;
+    let period = Period::year(year).map_err(|e| Failure(format!("--year: {e} ({})", e.code())))?;
+    let mut all: Vec<Record> = Vec::new();
+    each_line(&records, |_, record| {
+        all.push(record);
+        Ok(())
+    })?;
+    if all.is_empty() {
+        return Err(Failure(format!(
+            "{records}: no records: nothing to evaluate"
+        )));
+    }
     // The unit's lifts: those it maintained in the records.
     let mut lifts: BTreeMap<String, LiftFacts> = BTreeMap::new();
     for r in &all {
@@ -122,6 +156,11 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
         .iter()
         .map(|s| RecordId::parse(s).map_err(|e| Failure(format!("--exclude: {e}"))))
         .collect::<Result<_, _>>()?;
+    if lifts.is_empty() {
+        return Err(Failure(format!(
+            "{records}: no maintenance records of unit {unit}, so no lifts to evaluate it on"
+        )));
+    }
     let facts = UnitFacts {
         unit,
         lifts: lifts.into_values().collect(),
@@ -129,7 +168,7 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
         licence_valid_until: None,
         commendations: Vec::new(),
     };
-    let e = evaluate(&rule_set, &facts, &all, &Period::year(year), &excluded);
+    let e = evaluate(&rule_set, &facts, &all, &period, &excluded);
     if json {
         println!("{}", serde_json::to_string_pretty(&e)?);
     } else {
@@ -193,13 +232,12 @@ pub(crate) fn risk(command: RiskCommand) -> Result<ExitCode, Failure> {
     };
     let today = date.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let registry = ComponentRegistry::default_lives();
-    let inputs: Vec<LiftRiskInput> = lines(&lifts)?;
     let mut triggered = 0;
-    for (n, lift) in inputs.iter().enumerate() {
-        let found = screen(&policy, &registry, lift, today)
-            .map_err(|e| Failure(format!("{lifts}: line {}: {e}", n + 1)))?;
+    let screened = each_line(&lifts, |n, lift: LiftRiskInput| {
+        let found = screen(&policy, &registry, &lift, today)
+            .map_err(|e| Failure(format!("{lifts}: line {n}: {e}")))?;
         if found.is_empty() {
-            continue;
+            return Ok(());
         }
         triggered += 1;
         if json {
@@ -220,10 +258,13 @@ pub(crate) fn risk(command: RiskCommand) -> Result<ExitCode, Failure> {
                 );
             }
         }
+        Ok(())
+    })?;
+    if screened == 0 {
+        return Err(Failure(format!("{lifts}: no lifts to screen")));
     }
     eprintln!(
-        "{triggered} of {} lifts have a trigger ({} on {today})",
-        inputs.len(),
+        "{triggered} of {screened} lifts have a trigger ({} on {today})",
         policy.id
     );
     Ok(ExitCode::SUCCESS)

@@ -341,3 +341,91 @@ fn usage_errors_exit_with_2() {
     );
     assert!(!o.stderr.contains(&0x1b));
 }
+
+/// Issue #13, defect 8: every bad input is one clear line and exit 1, with bounded output.
+#[test]
+fn bad_input_is_one_clear_line_and_exit_1() {
+    let dir = scratch("bad-input");
+    // Binary input read as hex or JSON lines is not "0 valid, 0 invalid".
+    let binary: Vec<u8> = (0..3000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    for (command, format) in [("decode", "hex"), ("validate", "json")] {
+        let o = liftspec(&[command, "-", "--format", format], Some(&binary));
+        assert_eq!(o.status.code(), Some(1), "{command} --format {format}");
+        let err = text(&o.stderr);
+        assert!(err.contains("byte stream"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    // Empty input: no frames is an error, not success.
+    let o = liftspec(&["decode", "-"], Some(b""));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("no frames"), "{}", text(&o.stderr));
+    // Megabytes of garbage: a bounded number of error lines and a count.
+    let garbage: Vec<u8> = (0..4_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    let o = liftspec(&["decode", "-", "--format", "stream"], Some(&garbage));
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.lines().count() <= 21, "{} lines", err.lines().count());
+    assert!(err.contains("more (the first 20 are shown)"), "{err}");
+    // A year outside the calendar is refused, not evaluated as 1970.
+    let records = dir.join("records.jsonl");
+    std::fs::write(&records, "").unwrap();
+    let unit = ["--unit", "91350100M000100Y43"];
+    let r = records.to_str().unwrap();
+    let o = liftspec(
+        &[
+            &["credit", "explain", "--records", r, "--year", "300000"][..],
+            &unit,
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("--year"), "{}", text(&o.stderr));
+    // An empty record file gets no grade.
+    let o = liftspec(
+        &[&["credit", "explain", "--records", r][..], &unit].concat(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("no records"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!text(&o.stdout).contains("grade"), "{}", text(&o.stdout));
+    // A lift commissioned 15 years before the last day of the calendar: no panic.
+    let lifts = dir.join("lifts.jsonl");
+    std::fs::write(
+        &lifts,
+        r#"{"registrationCode":"31103301062010050007","kind":"tractionPassenger","commissionedOn":"+262127-12-31","monthlyFaults":[],"disasters":[],"replacements":[]}"#,
+    )
+    .unwrap();
+    let o = liftspec(
+        &[
+            "risk",
+            "screen",
+            "--lifts",
+            lifts.to_str().unwrap(),
+            "--date=+262142-12-31",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("panicked"));
+    // A line longer than any record is refused without holding it.
+    std::fs::write(&records, vec![b'x'; 3 << 20]).unwrap();
+    let o = liftspec(
+        &[&["credit", "explain", "--records", r][..], &unit].concat(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("line 1: longer than"),
+        "{}",
+        text(&o.stderr)
+    );
+}
