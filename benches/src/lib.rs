@@ -116,6 +116,29 @@ pub fn scheme_for(envelope: &Envelope) -> AuthScheme {
     }
 }
 
+/// A peer's tag over its own encoding: the same schemes and the same pre-keyed uplink MAC state
+/// the liftspec frame uses, so the comparison measures the encodings, not key setup.
+pub fn peer_tag(keys: &DeviceKeys, scheme: AuthScheme, bytes: &[u8]) -> Vec<u8> {
+    match scheme {
+        AuthScheme::HmacSha256 => keys.mac_keys().uplink().tag(bytes).to_vec(),
+        _ => keys.tag(scheme, bytes),
+    }
+}
+
+/// Verifies a [`peer_tag`].
+pub fn peer_verify(
+    credentials: &DeviceCredentials,
+    scheme: AuthScheme,
+    bytes: &[u8],
+    tag: &[u8],
+) -> Result<(), liftspec_protocol::auth::AuthError> {
+    match scheme {
+        AuthScheme::HmacSha256 if credentials.mac_keys().uplink().verify(bytes, tag) => Ok(()),
+        AuthScheme::HmacSha256 => Err(liftspec_protocol::auth::AuthError::BadTag),
+        _ => credentials.verify_document(scheme, bytes, tag),
+    }
+}
+
 /// Why a peer's receive path rejected its input.
 #[derive(Debug, thiserror::Error)]
 pub enum PeerError {
@@ -157,7 +180,7 @@ pub struct JsonMessage {
 /// Encodes the JSON peer's message.
 pub fn json_send(envelope: &Envelope, keys: &DeviceKeys) -> JsonMessage {
     let text = serde_json::to_vec(envelope).expect("envelopes serialise");
-    let tag = keys.tag(scheme_for(envelope), &text);
+    let tag = peer_tag(keys, scheme_for(envelope), &text);
     JsonMessage { text, tag }
 }
 
@@ -170,7 +193,7 @@ pub fn json_receive(
     let envelope: Envelope =
         serde_json::from_slice(&message.text).map_err(|e| PeerError::Parse(e.to_string()))?;
     validate(&envelope, ctx)?;
-    credentials.verify_document(scheme_for(&envelope), &message.text, &message.tag)?;
+    peer_verify(credentials, scheme_for(&envelope), &message.text, &message.tag)?;
     Ok(envelope)
 }
 
@@ -479,7 +502,7 @@ pub struct PbMessage {
 /// Encodes the protobuf peer's message.
 pub fn pb_send(envelope: &Envelope, keys: &DeviceKeys) -> PbMessage {
     let bytes = to_pb(envelope).encode_to_vec();
-    let tag = keys.tag(scheme_for(envelope), &bytes);
+    let tag = peer_tag(keys, scheme_for(envelope), &bytes);
     PbMessage { bytes, tag }
 }
 
@@ -493,7 +516,7 @@ pub fn pb_receive(
         .map_err(|e| PeerError::Parse(e.to_string()))?;
     let envelope = from_pb(decoded)?;
     validate(&envelope, ctx)?;
-    credentials.verify_document(scheme_for(&envelope), &message.bytes, &message.tag)?;
+    peer_verify(credentials, scheme_for(&envelope), &message.bytes, &message.tag)?;
     Ok(envelope)
 }
 
