@@ -436,7 +436,7 @@ impl ReceiverSession {
         let state = &mut self.live[index];
         let outcome = match invalid {
             Some(err) if kind.is_critical() && kind != MessageKind::Discarded => {
-                flags.implausible = Some(err);
+                flags.implausible = Some(alloc::boxed::Box::new(err));
                 state.sequence(
                     envelope,
                     fingerprint,
@@ -561,7 +561,7 @@ impl ReceiverSession {
                 let ack = state.ack();
                 return self.finish(ReceiveOutcome::Duplicate, out, None, None, None, ack);
             }
-            flags.implausible = Some(err);
+            flags.implausible = Some(alloc::boxed::Box::new(err));
         }
         let outcome = state.sequence(
             envelope,

@@ -86,7 +86,7 @@ impl SkippedRange {
 pub struct DeliveryFlags {
     /// A critical frame that failed validation: delivered because an alarm, event, maintenance
     /// session or registration is never dropped for its content, with what was wrong.
-    pub implausible: Option<ValidationError>,
+    pub implausible: Option<alloc::boxed::Box<ValidationError>>,
     /// How the send time compares with the receiver's clock (`None`: not assessed, for
     /// envelopes given to [`super::ReceiverSession::accept`]).
     pub clock: Option<ClockQuality>,
