@@ -193,7 +193,12 @@ pub fn json_receive(
     let envelope: Envelope =
         serde_json::from_slice(&message.text).map_err(|e| PeerError::Parse(e.to_string()))?;
     validate(&envelope, ctx)?;
-    peer_verify(credentials, scheme_for(&envelope), &message.text, &message.tag)?;
+    peer_verify(
+        credentials,
+        scheme_for(&envelope),
+        &message.text,
+        &message.tag,
+    )?;
     Ok(envelope)
 }
 
@@ -516,7 +521,12 @@ pub fn pb_receive(
         .map_err(|e| PeerError::Parse(e.to_string()))?;
     let envelope = from_pb(decoded)?;
     validate(&envelope, ctx)?;
-    peer_verify(credentials, scheme_for(&envelope), &message.bytes, &message.tag)?;
+    peer_verify(
+        credentials,
+        scheme_for(&envelope),
+        &message.bytes,
+        &message.tag,
+    )?;
     Ok(envelope)
 }
 
