@@ -9,7 +9,9 @@
 //! - [`record`]: the facts the platform keeps (maintenance, inspection, fault, rescue, complaint, …);
 //! - [`codes`]: GB/T 24476 national codes, the BACnet lift enums and the mapping between them;
 //! - [`catalogue`]: the TSG T5002-2017 maintenance item catalogue as data;
-//! - [`time`]: UTC instants on the wire, Asia/Shanghai only for display.
+//! - [`time`]: UTC instants on the wire, Asia/Shanghai only for display;
+//! - [`counting`]: how every rule counts days, months, years and the minutes of a deadline;
+//! - [`privacy`]: passengers' personal information, withheld from every export (Art. 15(3)).
 //!
 //! The crate is `no_std` + `alloc` when the default `std` feature is off, and every public data
 //! type owns its data (no lifetimes, no generics) so it can cross FFI and WASM boundaries.
@@ -29,9 +31,11 @@ extern crate alloc;
 
 pub mod catalogue;
 pub mod codes;
+pub mod counting;
 pub mod equipment;
 pub mod id;
 pub mod party;
+pub mod privacy;
 pub mod record;
 #[cfg(feature = "schema")]
 mod schema;

@@ -67,13 +67,17 @@ fn more_than_fifteen_years_starts_the_day_after_the_anniversary() {
     );
 }
 
+/// Civil Code Art. 202: a year period from 29 February ends on 28 February in a common year.
 #[test]
 fn leap_day_commissioning() {
     let l = lift(date(2012, 2, 29));
-    assert_eq!(l.years_in_service(date(2013, 2, 28)), 0);
-    assert_eq!(l.years_in_service(date(2013, 3, 1)), 1);
+    assert_eq!(l.years_in_service(date(2013, 2, 27)), 0);
+    assert_eq!(l.years_in_service(date(2013, 2, 28)), 1);
+    assert_eq!(l.years_in_service(date(2016, 2, 28)), 3);
     assert_eq!(l.years_in_service(date(2016, 2, 29)), 4);
-    assert_eq!(anniversary(date(2012, 2, 29), 1), Some(date(2013, 3, 1)));
+    assert_eq!(anniversary(date(2012, 2, 29), 1), Some(date(2013, 2, 28)));
+    assert!(!l.in_service_more_than(1, date(2013, 2, 28)));
+    assert!(l.in_service_more_than(1, date(2013, 3, 1)));
 }
 
 #[test]
@@ -135,11 +139,16 @@ fn records_round_trip_as_json_lines() {
             cleared_at: None,
             handling: HandlingStatus::OnSite,
             source: FaultSource::Telemetry,
+            written_notice_at: None,
         }),
         Record::Rescue(RescueRecord {
             incident: IncidentId::parse("R-20260301-0001").unwrap(),
             lift: lift.clone(),
             reported_at: t0,
+            trapped_since: None,
+            unit_notified_at: None,
+            use_unit_organised_at: None,
+            regulator_reported_at: None,
             dispatched_at: Some(t0.plus_millis(60_000)),
             accepted_at: Some(t0.plus_millis(120_000)),
             arrived_at: Some(t0.plus_millis(22 * 60_000)),
@@ -188,9 +197,11 @@ fn records_round_trip_as_json_lines() {
     };
     assert_eq!(
         (r.arrival_minutes(), r.held_minutes()),
-        (Some(22), Some(27))
+        (Some(21), Some(27)),
+        "arrival counts from the dispatch (the unit receiving the report), Art. 30"
     );
-    assert_eq!(retention_ends(date(2026, 3, 1)), Some(date(2030, 3, 1)));
+    // Kept at least four years: through 2030-03-01, deletable from the next day.
+    assert_eq!(retention_ends(date(2026, 3, 1)), Some(date(2030, 3, 2)));
 }
 
 #[test]
@@ -212,4 +223,35 @@ fn kinds_and_places() {
     assert!(PlaceCategory::TransportHub.is_public_gathering());
     assert!(PlaceCategory::School.is_spot_check_priority());
     assert!(!PlaceCategory::Residential.is_crowded());
+}
+
+/// Hangzhou Reg. Art. 15(3): a complaint written to a records file (what goes to other parties)
+/// carries no passenger's name or phone, and reads back as withheld.
+#[test]
+fn a_complainants_contact_never_leaves_in_a_records_file() {
+    use liftspec_model::privacy::PassengerData;
+    let complaint = Record::Complaint(ComplaintRecord {
+        id: RecordId::parse("C-1").unwrap(),
+        lift: None,
+        against: "91350100M000100Y43".parse().unwrap(),
+        received_at: Timestamp::from_millis(0),
+        category: ComplaintCategory::Rescue,
+        substantiated: None,
+        complainant: Some(PassengerData::new(Contact {
+            name: "李女士".into(),
+            phone: "13800138000".into(),
+        })),
+    });
+    let line = serde_json::to_string(&complaint).unwrap();
+    assert!(
+        !line.contains("13800138000") && !line.contains("李女士"),
+        "{line}"
+    );
+    assert!(line.contains("Art. 15(3)"));
+    let back: Record = serde_json::from_str(&line).unwrap();
+    let Record::Complaint(c) = back else {
+        unreachable!()
+    };
+    assert_eq!(c.complainant, Some(PassengerData::Withheld));
+    assert!(!format!("{complaint:?}").contains("13800138000"));
 }

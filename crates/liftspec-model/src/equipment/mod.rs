@@ -8,7 +8,7 @@ mod place;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 pub use floor_table::{CarPosition, DoorSides, FloorTable, FloorTableError, Landing};
 pub use insurance::{InsuranceCover, InsurancePolicy, InsuredService};
@@ -67,7 +67,8 @@ pub struct Equipment {
 impl Equipment {
     /// Whole years in service on `date` (0 before the first anniversary; 0 if `date` is before
     /// commissioning). A lift commissioned on 2010-05-01 has 15 years on 2025-05-01 and 16 on
-    /// 2026-05-01; a 29 February commissioning reaches its anniversary on 1 March.
+    /// 2026-05-01; a 29 February commissioning completes a year on 28 February of a common year
+    /// (Civil Code Art. 202, see [`crate::counting`]).
     pub fn years_in_service(&self, date: NaiveDate) -> u32 {
         full_years_between(self.commissioned_on, date)
     }
@@ -76,10 +77,7 @@ impl Equipment {
     /// day after its `years`-th anniversary or later. Hangzhou Reg. Art. 32(1) reads "使用期限超过
     /// 十五年".
     pub fn in_service_more_than(&self, years: u32, date: NaiveDate) -> bool {
-        match anniversary(self.commissioned_on, years) {
-            Some(day) => date > day,
-            None => false,
-        }
+        crate::counting::more_than_years(self.commissioned_on, years).is_some_and(|day| date >= day)
     }
 
     /// The policies in force on `date`.
@@ -88,21 +86,15 @@ impl Equipment {
     }
 }
 
-/// The `years`-th anniversary of `start` (29 February rolls to 1 March in common years).
+/// The last day of a `years`-year period from `start` (its anniversary; 29 February ends the
+/// period on 28 February in a common year, Civil Code Art. 202): see
+/// [`crate::counting::years_period_end`].
 pub fn anniversary(start: NaiveDate, years: u32) -> Option<NaiveDate> {
-    let year = start.year().checked_add(i32::try_from(years).ok()?)?;
-    NaiveDate::from_ymd_opt(year, start.month(), start.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+    crate::counting::years_period_end(start, years)
 }
 
-/// Whole years from `start` to `end` (0 if `end` is before `start`).
+/// Whole years from `start` to `end` (0 if `end` is before `start`): see
+/// [`crate::counting::full_years`].
 pub fn full_years_between(start: NaiveDate, end: NaiveDate) -> u32 {
-    if end < start {
-        return 0;
-    }
-    let mut years = u32::try_from(end.year() - start.year()).unwrap_or(0);
-    while years > 0 && anniversary(start, years).is_none_or(|day| day > end) {
-        years -= 1;
-    }
-    years
+    crate::counting::full_years(start, end)
 }

@@ -51,7 +51,8 @@ impl PlaceCategory {
     }
 
     /// Priority places that "double random" sampling draws at a higher ratio (SAMR Order 57
-    /// Art. 15; Ningbo Reg. Art. 35): schools, hospitals, stations, malls and other public places.
+    /// Art. 15 \[recall\]; Ningbo Reg. Art. 35): schools, hospitals, stations, malls and other
+    /// public places.
     pub const fn is_spot_check_priority(self) -> bool {
         matches!(
             self,

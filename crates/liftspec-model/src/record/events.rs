@@ -40,6 +40,11 @@ pub struct FaultRecord {
     pub handling: HandlingStatus,
     /// Source.
     pub source: FaultSource,
+    /// When the maintenance unit gave the use unit its written solution for a fault it could not
+    /// clear at once, telling it to stop using the lift until then (Hangzhou Reg. Art. 28(4)), if
+    /// it did.
+    #[serde(default)]
+    pub written_notice_at: Option<Timestamp>,
 }
 
 /// What a complaint is about.
@@ -76,6 +81,21 @@ pub struct ComplaintRecord {
     pub category: ComplaintCategory,
     /// `Some(true)` substantiated, `Some(false)` not, `None` under investigation.
     pub substantiated: Option<bool>,
+    /// Who complained and how to reach them, when a passenger did (implementation opinions item
+    /// 10): withheld in every export (Hangzhou Reg. Art. 15(3), [`crate::privacy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant: Option<crate::privacy::PassengerData<Contact>>,
+}
+
+/// A person's name and phone number.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    /// Name.
+    pub name: String,
+    /// Phone number.
+    pub phone: String,
 }
 
 /// Kinds of disaster of Hangzhou Reg. Art. 32(2).

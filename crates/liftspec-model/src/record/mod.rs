@@ -11,21 +11,32 @@ use chrono::NaiveDate;
 
 pub use events::{
     Accident, AccidentClass, AdministrativePenalty, ComplaintCategory, ComplaintRecord,
-    ComponentKind, ComponentReplacement, DisasterExposure, DisasterKind, FaultRecord, FaultSource,
+    ComponentKind, ComponentReplacement, Contact, DisasterExposure, DisasterKind, FaultRecord,
+    FaultSource,
 };
 pub use maintenance::{
-    InspectionKind, InspectionRecord, InspectionResult, MaintenanceRecord, UseUnitConfirmation,
-    MAINTENANCE_INTERVAL_DAYS,
+    InspectionKind, InspectionRecord, InspectionResult, Lapse, MaintenanceInterval,
+    MaintenanceRecord, SmartSystemCheck, UseUnitConfirmation, MAINTENANCE_INTERVAL_DAYS,
 };
-pub use rescue::{RescueCause, RescueRecord};
+pub use rescue::{ArrivalLimits, RescueCause, RescueRecord, ARRIVAL_LIMIT_CLAUSE};
 
 /// Minimum years maintenance and fault-handling records are kept (Hangzhou Reg. Art. 28(5):
 /// "至少保存四年").
 pub const RECORD_RETENTION_YEARS: u32 = 4;
 
-/// The first day a record made on `made_on` may be deleted under Art. 28(5).
+/// The first day a record made on `made_on` may be deleted under Art. 28(5): the day after the
+/// four-year period ends (the period's last day is its anniversary, Civil Code Art. 202; kept
+/// "at least" four years, so through that day).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use liftspec_model::record::retention_ends;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// assert_eq!(retention_ends(d(2026, 3, 1)), Some(d(2030, 3, 2)));
+/// assert_eq!(retention_ends(d(2028, 2, 29)), Some(d(2032, 3, 1)), "2032 is a leap year");
+/// ```
 pub fn retention_ends(made_on: NaiveDate) -> Option<NaiveDate> {
-    crate::equipment::anniversary(made_on, RECORD_RETENTION_YEARS)
+    crate::counting::more_than_years(made_on, RECORD_RETENTION_YEARS)
 }
 
 /// Any record, externally tagged (`{"maintenance": {…}}`): the shape of a JSON-lines record file.
