@@ -55,6 +55,15 @@ pub enum DetectedKind {
     /// A run that ended out of service inside a door zone (an emergency stop the controller did
     /// not explain).
     EmergencyStop,
+    /// The EN 81-28 periodic test call reported failure: the alarm or the voice call is not
+    /// effective (Hangzhou Reg. Art. 20(3); implementation opinions item 8).
+    TestCallFailed,
+    /// No EN 81-28 test call for longer than the threshold (72 h): the alarm device is not shown
+    /// to work (Hangzhou Reg. Art. 20(3); implementation opinions item 8).
+    TestCallMissing,
+    /// The car ran in normal service while a stop-use notice stood (Hangzhou Reg. Art. 20(9),
+    /// 28(4): a lift with an unresolved fault is taken out of use until it is cleared).
+    InServiceWhileStopped,
 }
 
 /// How urgent.
@@ -75,7 +84,7 @@ pub enum Severity {
 
 impl DetectedKind {
     /// Every kind.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 24] = [
         Self::TrappedAtLanding,
         Self::TrappedBetweenFloors,
         Self::StoppedOutsideDoorZone,
@@ -97,6 +106,9 @@ impl DetectedKind {
         Self::ControllerFault,
         Self::UncorroboratedMaintenance,
         Self::EmergencyStop,
+        Self::TestCallFailed,
+        Self::TestCallMissing,
+        Self::InServiceWhileStopped,
     ];
 
     /// The national code a platform records it under, if any.
@@ -118,7 +130,10 @@ impl DetectedKind {
             Self::CommunicationLoss
             | Self::ClockDrift
             | Self::ControllerFault
-            | Self::UncorroboratedMaintenance => return None,
+            | Self::UncorroboratedMaintenance
+            | Self::TestCallFailed
+            | Self::TestCallMissing
+            | Self::InServiceWhileStopped => return None,
         };
         Some(EventCode::from_number(n))
     }
@@ -138,12 +153,15 @@ impl DetectedKind {
             | Self::SafetyCircuitOpen
             | Self::RunTimeout
             | Self::PowerFailure
-            | Self::ControllerFault => Severity::Major,
+            | Self::ControllerFault
+            | Self::TestCallFailed
+            | Self::InServiceWhileStopped => Severity::Major,
             Self::DoorClosingFault
             | Self::DoorOpeningFault
             | Self::FloorPositionLost
             | Self::CommunicationLoss
-            | Self::UncorroboratedMaintenance => Severity::Warning,
+            | Self::UncorroboratedMaintenance
+            | Self::TestCallMissing => Severity::Warning,
             Self::DoorHeldOpen | Self::ClockDrift | Self::ProbableFalseAlarm => Severity::Info,
         }
     }
@@ -165,6 +183,8 @@ impl DetectedKind {
             Self::ProbableFalseAlarm => SOURCE_ALARM_FILTER,
             Self::SafetyCircuitOpen | Self::ControllerFault => SOURCE_CONTROLLER,
             Self::UncorroboratedMaintenance => SOURCE_MAINTENANCE,
+            Self::TestCallFailed | Self::TestCallMissing => SOURCE_TEST_CALL,
+            Self::InServiceWhileStopped => SOURCE_STOP_USE,
         }
     }
 

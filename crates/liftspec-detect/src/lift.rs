@@ -140,7 +140,12 @@ pub struct LiftDetector {
     /// communication-loss threshold (device clock, from the frame before to the frame after).
     last_sent: i64,
     silences: [(i64, i64); 2],
-    last_session_end: i64,
+    /// Start of the last maintenance session seen (its day is what the interval counts from).
+    last_session_start: i64,
+    /// Platform time of the last EN 81-28 test call, or of the first frame before any.
+    test_call_clock: i64,
+    /// Platform time since which a stop-use notice stands (Art. 28(4), 20(9)).
+    stop_use_since: i64,
 }
 
 impl LiftDetector {
@@ -161,7 +166,24 @@ impl LiftDetector {
             inspections: [(NEVER, NEVER); 2],
             last_sent: NEVER,
             silences: [(NEVER, NEVER); 2],
-            last_session_end: NEVER,
+            last_session_start: NEVER,
+            test_call_clock: NEVER,
+            stop_use_since: NEVER,
+        }
+    }
+
+    /// Tells the detector a stop-use notice stands from `since` (a fault the maintenance unit
+    /// could not clear, Hangzhou Reg. Art. 28(4); a hidden danger, Art. 20(9)), or was lifted
+    /// (`None`): while it stands, a car running in normal service is
+    /// [`DetectedKind::InServiceWhileStopped`].
+    pub fn set_stop_use(&mut self, since: Option<Timestamp>, out: &mut Vec<Detection>) {
+        match since {
+            Some(t) => self.stop_use_since = t.millis(),
+            None => {
+                self.stop_use_since = NEVER;
+                let now = self.last_received.max(0);
+                self.clear(out, DetectedKind::InServiceWhileStopped, now, now);
+            }
         }
     }
 
@@ -239,6 +261,10 @@ impl LiftDetector {
         }
         self.last_received = now;
         self.last_sent = sent;
+        if self.test_call_clock == NEVER {
+            // The 72-hour wait for a first test call starts with the terminal's first frame.
+            self.test_call_clock = now;
+        }
         let offset = now - sent;
         if offset.abs() > thresholds.clock_drift_ms {
             let ev = vec![evidence(envelope.sent_at, "receivedMinusSentMs", offset)];
@@ -250,6 +276,23 @@ impl LiftDetector {
             Body::Status(s) => self.on_status(s, sent, now, thresholds, out),
             Body::Event(e) => self.on_event(e.code, e.state, e.at.millis(), now, out),
             Body::Alarm(a) => {
+                if let AlarmStage::TestCall { ok } = a.stage {
+                    self.test_call_clock = now;
+                    self.clear(out, DetectedKind::TestCallMissing, now, now);
+                    if ok {
+                        self.clear(out, DetectedKind::TestCallFailed, a.at.millis(), now);
+                    } else {
+                        let ev = vec![evidence(a.at, "testCallOk", false)];
+                        self.raise(
+                            out,
+                            DetectedKind::TestCallFailed,
+                            a.at.millis(),
+                            now,
+                            a.floor,
+                            ev,
+                        );
+                    }
+                }
                 let pressed = matches!(a.stage, AlarmStage::Raised | AlarmStage::Filtered(_));
                 if pressed && self.probable_false_alarm(&a.stage) {
                     let ev = vec![evidence(a.at, "alarmStage", format!("{:?}", a.stage))];
@@ -308,7 +351,7 @@ impl LiftDetector {
                 }
             }
             Body::MaintenanceSession(m) => {
-                let verdict = self.maintenance_verdict(m);
+                let verdict = self.maintenance_verdict(m, &thresholds.maintenance_interval);
                 if verdict.kind == VerdictKind::NotCorroborated {
                     let ev = vec![evidence(
                         m.started_at,
@@ -325,7 +368,7 @@ impl LiftDetector {
                     );
                     self.active &= !DetectedKind::UncorroboratedMaintenance.bit();
                 }
-                self.last_session_end = self.last_session_end.max(m.ended_at.millis());
+                self.last_session_start = self.last_session_start.max(m.started_at.millis());
             }
             _ => {}
         }
@@ -415,6 +458,21 @@ impl LiftDetector {
         let prev = self.last;
         let ts = Timestamp::from_millis(t);
         let floor = Some(s.floor);
+        if self.stop_use_since != NEVER
+            && t >= self.stop_use_since
+            && s.moving
+            && s.mode == liftspec_model::codes::ServiceMode::Normal
+        {
+            let ev = vec![
+                evidence(ts, "serviceMode", "normal"),
+                evidence(
+                    Timestamp::from_millis(self.stop_use_since),
+                    "stopUseSince",
+                    self.stop_use_since,
+                ),
+            ];
+            self.raise(out, DetectedKind::InServiceWhileStopped, t, now, floor, ev);
+        }
         let rated = f64::from(self.profile.rated_speed_mm_s);
         // Inspection intervals, for maintenance authenticity.
         if snap.mode() == ServiceMode::Inspection {
@@ -655,6 +713,17 @@ impl LiftDetector {
     /// that sends nothing while stopped.
     pub fn on_tick(&mut self, now: Timestamp, thresholds: &Thresholds, out: &mut Vec<Detection>) {
         let now = now.millis();
+        if !self.profile.escalator
+            && self.test_call_clock != NEVER
+            && now.saturating_sub(self.test_call_clock) > thresholds.test_call_within_ms
+        {
+            let ev = vec![evidence(
+                Timestamp::from_millis(self.test_call_clock),
+                "lastTestCallOrFirstFrame",
+                self.test_call_clock,
+            )];
+            self.raise(out, DetectedKind::TestCallMissing, now, now, None, ev);
+        }
         if self.last_received != NEVER && now - self.last_received > thresholds.silence_ms {
             let ev = vec![evidence(
                 Timestamp::from_millis(self.last_received),
@@ -673,8 +742,13 @@ impl LiftDetector {
         self.check_timers(now, thresholds, out);
     }
 
-    /// Cross-checks a maintenance session with the inspection-mode time the telemetry showed.
-    pub fn maintenance_verdict(&self, session: &MaintenanceSession) -> Verdict {
+    /// Cross-checks a maintenance session with the inspection-mode time the telemetry showed,
+    /// and with the maintenance interval since the previous session.
+    pub fn maintenance_verdict(
+        &self,
+        session: &MaintenanceSession,
+        interval: &liftspec_model::record::MaintenanceInterval,
+    ) -> Verdict {
         let (start, end) = (session.started_at.millis(), session.ended_at.millis());
         let mut intervals = self.inspections.to_vec();
         if self.inspection_since != NEVER {
@@ -685,7 +759,8 @@ impl LiftDetector {
             end,
             &intervals,
             &self.silences,
-            self.last_session_end,
+            self.last_session_start,
+            interval,
         )
     }
 }

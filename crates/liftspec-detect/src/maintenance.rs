@@ -1,10 +1,12 @@
 //! Maintenance authenticity: does the telemetry corroborate a claimed maintenance session?
 //! A real session puts the lift in inspection mode (no normal passenger service) for most of the
-//! claimed time; sessions are at most 15 days apart (TSG T5002-2017; State Council Special
-//! Equipment Regulation Art. 31; the on-demand pilots relax it, so the interval is data).
+//! claimed time; sessions are at most 15 days apart (State Council Special Equipment Reg. Art. 31
+//! ¶2; the on-demand maintenance of Ningbo Reg. Art. 31 relaxes it, so the interval is data:
+//! [`MaintenanceInterval`], counted in calendar days as `liftspec_model::counting` says).
 
 use liftspec_model::catalogue::MaintenanceFamily;
-use liftspec_model::record::{MaintenanceRecord, MAINTENANCE_INTERVAL_DAYS};
+use liftspec_model::record::{MaintenanceInterval, MaintenanceRecord};
+use liftspec_model::time::Timestamp;
 
 /// Fewest minutes a maintenance item plausibly takes on site (liftspec default): a half-monthly
 /// session of 31 items takes at least 25 minutes, a yearly one of 76 items an hour.
@@ -21,7 +23,7 @@ pub enum VerdictKind {
     Corroborated,
     /// No (or too little) inspection-mode time behind the claim.
     NotCorroborated,
-    /// Corroborated, but more than the interval after the previous session.
+    /// Corroborated, but on a day after the interval since the previous session had run out.
     Overdue,
     /// Shorter than its items could plausibly take.
     TooShort,
@@ -39,13 +41,15 @@ pub struct Verdict {
     pub kind: VerdictKind,
     /// How much of the claimed session inspection mode covered, percent.
     pub overlap_percent: i64,
-    /// Days since the previous session, if known.
+    /// Calendar days (China Standard Time) from the previous session's day to this one's, if
+    /// known.
     pub days_since_previous: Option<i64>,
 }
 
 /// The verdict for a session claimed from `start` to `end` (ms), given inspection-mode
-/// intervals seen in the telemetry, the intervals the terminal was silent, and the end of the
-/// previous session (`i64::MIN` if none).
+/// intervals seen in the telemetry, the intervals the terminal was silent, the start of the
+/// previous session (`i64::MIN` if none) and the maintenance interval. Lateness is judged on the
+/// sessions' calendar days, never on the time of day.
 ///
 /// A session with too little inspection time is [`VerdictKind::NotCorroborated`], unless the
 /// silent time would have made up the difference: then it is [`VerdictKind::Unverifiable`].
@@ -54,7 +58,8 @@ pub fn verdict(
     end: i64,
     inspections: &[(i64, i64)],
     silences: &[(i64, i64)],
-    previous_end: i64,
+    previous_start: i64,
+    interval: &MaintenanceInterval,
 ) -> Verdict {
     let claimed = (end - start).max(1);
     let overlap = |spans: &[(i64, i64)]| -> i64 {
@@ -66,9 +71,9 @@ pub fn verdict(
     };
     let covered = overlap(inspections);
     let overlap_percent = (covered * 100 / claimed).min(100);
-    let days_since_previous = days_between(previous_end, start);
+    let days_since_previous = days_between(previous_start, start);
     let kind = if overlap_percent >= CORROBORATION_PERCENT {
-        on_time(days_since_previous)
+        on_time(previous_start, start, interval)
     } else if (covered + overlap(silences)) * 100 / claimed >= CORROBORATION_PERCENT {
         VerdictKind::Unverifiable
     } else {
@@ -82,21 +87,24 @@ pub fn verdict(
 }
 
 /// Checks a maintenance record on its own: every item of its tier done (TSG T5002 annex tables),
-/// a duration its items could take, and the interval since `previous_end` (`i64::MIN` if none).
+/// a duration its items could take, and the interval since the previous session's start
+/// `previous_start` (`i64::MIN` if none).
 /// Telemetry corroboration is [`crate::lift::LiftDetector::maintenance_verdict`].
 pub fn check_record(
     record: &MaintenanceRecord,
     family: MaintenanceFamily,
-    previous_end: i64,
+    previous_start: i64,
+    interval: &MaintenanceInterval,
 ) -> Verdict {
     let minutes = record.duration_minutes() as f64;
     let items = record.items_done.len().max(1) as f64;
-    let days_since_previous = days_between(previous_end, record.started_at.millis());
+    let start = record.started_at.millis();
+    let days_since_previous = days_between(previous_start, start);
     let complete = record.check_items(family).is_complete();
     let kind = if minutes < items * MIN_MINUTES_PER_ITEM || !complete {
         VerdictKind::TooShort
     } else {
-        on_time(days_since_previous)
+        on_time(previous_start, start, interval)
     };
     Verdict {
         kind,
@@ -105,14 +113,22 @@ pub fn check_record(
     }
 }
 
-/// Whole days from `previous_end` (`i64::MIN`: none) to `start`.
-fn days_between(previous_end: i64, start: i64) -> Option<i64> {
-    (previous_end != i64::MIN).then(|| (start - previous_end) / 86_400_000)
+/// Calendar days from the day of `previous` (`i64::MIN`: none) to the day of `start`.
+fn days_between(previous: i64, start: i64) -> Option<i64> {
+    if previous == i64::MIN {
+        return None;
+    }
+    let day = |ms| Timestamp::from_millis(ms).local_date().ok();
+    Some(day(start)?.signed_duration_since(day(previous)?).num_days())
 }
 
-/// Corroborated, or overdue when more than the interval has passed since the previous session.
-fn on_time(days_since_previous: Option<i64>) -> VerdictKind {
-    if days_since_previous.is_some_and(|d| d > i64::from(MAINTENANCE_INTERVAL_DAYS)) {
+/// Corroborated, or overdue when the session's day is after the interval since the previous
+/// session's day ran out.
+fn on_time(previous: i64, start: i64, interval: &MaintenanceInterval) -> VerdictKind {
+    let day = |ms| Timestamp::from_millis(ms).local_date().ok();
+    let late = previous != i64::MIN
+        && matches!((day(previous), day(start)), (Some(p), Some(s)) if interval.is_late(p, s));
+    if late {
         VerdictKind::Overdue
     } else {
         VerdictKind::Corroborated
@@ -127,23 +143,23 @@ mod tests {
 
     #[test]
     fn inspection_time_corroborates_and_its_absence_does_not() {
-        let v = verdict(0, 60 * MIN, &[(-MIN, 61 * MIN)], &[], i64::MIN);
+        let v = verdict(0, 60 * MIN, &[(-MIN, 61 * MIN)], &[], i64::MIN, &EVERY_15);
         assert_eq!(
             (v.kind, v.overlap_percent),
             (VerdictKind::Corroborated, 100)
         );
-        let v = verdict(0, 60 * MIN, &[], &[], i64::MIN);
+        let v = verdict(0, 60 * MIN, &[], &[], i64::MIN, &EVERY_15);
         assert_eq!(
             (v.kind, v.overlap_percent),
             (VerdictKind::NotCorroborated, 0)
         );
         // Exactly half is enough; just under is not.
         assert_eq!(
-            verdict(0, 60 * MIN, &[(0, 30 * MIN)], &[], i64::MIN).kind,
+            verdict(0, 60 * MIN, &[(0, 30 * MIN)], &[], i64::MIN, &EVERY_15).kind,
             VerdictKind::Corroborated
         );
         assert_eq!(
-            verdict(0, 60 * MIN, &[(0, 29 * MIN)], &[], i64::MIN).kind,
+            verdict(0, 60 * MIN, &[(0, 29 * MIN)], &[], i64::MIN, &EVERY_15).kind,
             VerdictKind::NotCorroborated
         );
     }
@@ -158,27 +174,59 @@ mod tests {
             &[(0, 20 * MIN)],
             &[(25 * MIN, 55 * MIN)],
             i64::MIN,
+            &EVERY_15,
         );
         assert_eq!((v.kind, v.overlap_percent), (VerdictKind::Unverifiable, 33));
         // A short silence does not excuse a session without inspection time.
-        let v = verdict(0, 60 * MIN, &[], &[(0, 29 * MIN)], i64::MIN);
+        let v = verdict(0, 60 * MIN, &[], &[(0, 29 * MIN)], i64::MIN, &EVERY_15);
         assert_eq!(v.kind, VerdictKind::NotCorroborated);
         // Silence outside the session changes nothing.
-        let v = verdict(0, 60 * MIN, &[], &[(-90 * MIN, -MIN)], i64::MIN);
+        let v = verdict(0, 60 * MIN, &[], &[(-90 * MIN, -MIN)], i64::MIN, &EVERY_15);
         assert_eq!(v.kind, VerdictKind::NotCorroborated);
     }
 
+    const EVERY_15: MaintenanceInterval = MaintenanceInterval { days: 15 };
+
+    /// State Council Reg. Art. 31 ¶2, counted in calendar days (China Standard Time): after a
+    /// session on 1 January the next is due by 16 January, whatever the time of day of either.
     #[test]
-    fn a_session_more_than_15_days_after_the_last_is_overdue() {
-        let day = 86_400_000;
-        let inspected = [(0, 60 * MIN)];
+    fn a_session_after_the_fifteenth_day_is_overdue_whatever_the_time_of_day() {
+        // 2026-01-01T23:30+08:00 and the days after it at 08:00+08:00.
+        let previous = 1_767_281_400_000;
+        let day = |n: i64| 1_767_225_600_000 + n * 86_400_000; // 2026-01-01T08:00+08:00 + n days
+        let inspected = |at: i64| [(at, at + 60 * MIN)];
+        let v = |at: i64, interval: &MaintenanceInterval| {
+            verdict(at, at + 60 * MIN, &inspected(at), &[], previous, interval).kind
+        };
+        assert_eq!(v(day(14), &EVERY_15), VerdictKind::Corroborated, "day 15");
         assert_eq!(
-            verdict(0, 60 * MIN, &inspected, &[], -15 * day).kind,
+            v(day(15), &EVERY_15),
+            VerdictKind::Corroborated,
+            "day 16 is the 15th after"
+        );
+        assert_eq!(v(day(16), &EVERY_15), VerdictKind::Overdue, "17 January");
+        // 15.4 days by the clock (23:30 to 08:00 sixteen days later) was once on time.
+        assert_eq!(v(day(16), &EVERY_15), VerdictKind::Overdue);
+        // The interval is data (Ningbo Reg. Art. 31: on-demand maintenance).
+        assert_eq!(
+            v(day(16), &MaintenanceInterval { days: 30 }),
             VerdictKind::Corroborated
         );
-        assert_eq!(
-            verdict(0, 60 * MIN, &inspected, &[], -16 * day).kind,
-            VerdictKind::Overdue
-        );
+        // A leap day counts as a day.
+        let feb_20_2028 = 1_834_617_600_000; // 2028-02-20T08:00+08:00
+        let due_day = feb_20_2028 + 15 * 86_400_000; // 2028-03-06
+        let w = |at| {
+            verdict(
+                at,
+                at + 60 * MIN,
+                &inspected(at),
+                &[],
+                feb_20_2028,
+                &EVERY_15,
+            )
+            .kind
+        };
+        assert_eq!(w(due_day), VerdictKind::Corroborated);
+        assert_eq!(w(due_day + 86_400_000), VerdictKind::Overdue);
     }
 }

@@ -42,7 +42,15 @@ pub const SOURCE_POSITION: Source =
 /// Maintenance data must be true (implementation opinions item 7); records unchangeable once
 /// saved and at least every 15 days (TSG T5002-2017; State Council Special Equipment Reg. Art. 31).
 pub const SOURCE_MAINTENANCE: Source =
-    "Opinions item 7, TSG T5002-2017 (true maintenance data, at most 15 days apart)";
+    "Opinions item 7 (true maintenance data); State Council Special Equipment Reg. Art. 31 ¶2 (at least every 15 days)";
+/// The alarm's periodic test call: EN 81-28 (an automatic test call at least every 72 h) [std];
+/// the use unit keeps the alarm and voice call effective (Hangzhou Reg. Art. 20(3)), checked at
+/// inspection (implementation opinions item 8).
+pub const SOURCE_TEST_CALL: Source = "EN 81-28 (automatic test call at least every 72 h); Hangzhou Reg. Art. 20(3) (the emergency alarm and the voice call kept effective); opinions item 8";
+/// The stop-use duty: Hangzhou Reg. Art. 28(4) (a fault not cleared at once: written solution,
+/// stop use until cleared) and Art. 20(9) (stop use until a hidden danger is removed).
+pub const SOURCE_STOP_USE: Source =
+    "Hangzhou Reg. Art. 28(4) and Art. 20(9) (stop using the lift until the fault is cleared)";
 /// The controller's own report.
 pub const SOURCE_CONTROLLER: Source = "controller report (GB/T 24476 clause 11 event)";
 
@@ -78,6 +86,11 @@ pub struct Thresholds {
     pub silence_ms: i64,
     /// A device clock further off than this is drifting, ms: 60,000.
     pub clock_drift_ms: i64,
+    /// The maintenance interval ([`SOURCE_MAINTENANCE`]): 15 days (State Council Reg. Art. 31
+    /// ¶2), relaxed where on-demand maintenance applies (Ningbo Reg. Art. 31).
+    pub maintenance_interval: liftspec_model::record::MaintenanceInterval,
+    /// Longest wait for the alarm's next test call, ms ([`SOURCE_TEST_CALL`]): 72 h (EN 81-28).
+    pub test_call_within_ms: i64,
 }
 
 impl Default for Thresholds {
@@ -95,6 +108,8 @@ impl Default for Thresholds {
             position_slack_mm: 400.0,
             silence_ms: 660_000,
             clock_drift_ms: 60_000,
+            maintenance_interval: liftspec_model::record::MaintenanceInterval::default(),
+            test_call_within_ms: 72 * 3_600_000,
         }
     }
 }

@@ -460,7 +460,9 @@ fn a_session_claimed_while_the_terminal_was_silent_is_unverifiable_not_fake() {
     heartbeats(&mut f, 1, 3_600_000, (600_000, 3_300_000));
     let claim = session(900_000, 3_000_000);
     assert_eq!(
-        f.detector.maintenance_verdict(&claim).kind,
+        f.detector
+            .maintenance_verdict(&claim, &Default::default())
+            .kind,
         VerdictKind::Unverifiable
     );
     f.send(3_600_000, Body::MaintenanceSession(claim));
@@ -469,7 +471,9 @@ fn a_session_claimed_while_the_terminal_was_silent_is_unverifiable_not_fake() {
     heartbeats(&mut f, 3_600_001, 7_200_000, (0, 0));
     let claim = session(4_000_000, 6_000_000);
     assert_eq!(
-        f.detector.maintenance_verdict(&claim).kind,
+        f.detector
+            .maintenance_verdict(&claim, &Default::default())
+            .kind,
         VerdictKind::NotCorroborated
     );
 }
@@ -577,4 +581,79 @@ proptest! {
 fn the_state_is_small() {
     let size = std::mem::size_of::<LiftDetector>();
     assert!(size <= 256, "{size} bytes per lift");
+}
+
+fn test_call(ok: bool, at_ms: i64) -> Body {
+    Body::Alarm(AlarmMessage {
+        alarm_id: 1,
+        stage: AlarmStage::TestCall { ok },
+        floor: Some(1),
+        at: Timestamp::from_millis(T0 + at_ms),
+    })
+}
+
+/// EN 81-28's test call at least every 72 h, the use unit's duty to keep the alarm effective
+/// (Hangzhou Reg. Art. 20(3); opinions item 8): 72 h exactly is on time, a millisecond more is
+/// missing; a failed call is raised at once and cleared by a good one.
+#[test]
+fn test_calls_missing_after_72_hours_or_failed_are_raised() {
+    let h = 3_600_000;
+    let mut f = Feed::new();
+    f.status(0, idle()).send(1000, test_call(true, 1000));
+    f.tick(1000 + 72 * h);
+    assert!(!f.raised().contains(&DetectedKind::TestCallMissing));
+    f.tick(1000 + 72 * h + 1);
+    assert!(f.raised().contains(&DetectedKind::TestCallMissing));
+    let d = f
+        .found
+        .iter()
+        .find(|d| d.kind == DetectedKind::TestCallMissing)
+        .unwrap();
+    assert!(d.source.contains("72 h") && d.source.contains("Art. 20(3)"));
+    f.send(73 * h, test_call(false, 73 * h));
+    assert!(f.raised().contains(&DetectedKind::TestCallFailed));
+    assert!(f
+        .found
+        .iter()
+        .any(|d| d.kind == DetectedKind::TestCallMissing && !d.raised));
+    f.send(74 * h, test_call(true, 74 * h));
+    assert!(f
+        .found
+        .iter()
+        .any(|d| d.kind == DetectedKind::TestCallFailed && !d.raised));
+    // A terminal that never made a test call: 72 h after its first frame.
+    let mut never = Feed::new();
+    never.status(0, idle());
+    never.tick(72 * h);
+    assert!(!never.raised().contains(&DetectedKind::TestCallMissing));
+    never.tick(72 * h + 1);
+    assert!(never.raised().contains(&DetectedKind::TestCallMissing));
+}
+
+/// Hangzhou Reg. Art. 28(4) and 20(9): a car running in normal service while a stop-use notice
+/// stands.
+#[test]
+fn running_while_a_stop_use_notice_stands_is_raised() {
+    let mut f = Feed::new();
+    f.status(0, idle());
+    let mut out = Vec::new();
+    f.detector
+        .set_stop_use(Some(Timestamp::from_millis(T0 + 500)), &mut out);
+    f.status(1000, moving(1000, 1000));
+    assert!(f.raised().contains(&DetectedKind::InServiceWhileStopped));
+    let mut inspection = moving(2000, 300);
+    inspection.mode = ServiceMode::Inspection;
+    let mut g = Feed::new();
+    g.detector
+        .set_stop_use(Some(Timestamp::from_millis(T0)), &mut out);
+    g.status(0, idle()).status(1000, inspection);
+    assert!(
+        g.raised().is_empty(),
+        "a maintenance run in inspection mode is what stop-use allows"
+    );
+    f.detector.set_stop_use(None, &mut f.found);
+    assert!(f
+        .found
+        .iter()
+        .any(|d| d.kind == DetectedKind::InServiceWhileStopped && !d.raised));
 }
