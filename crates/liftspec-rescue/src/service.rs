@@ -14,7 +14,7 @@ use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_protocol::wire::DeviceId;
 
 use crate::dispatch::{CrewSite, Dispatcher, Eligible, RoadEstimate, TravelTime};
-use crate::policy::{RescuePolicy, SOURCE_ACCIDENT, SOURCE_SLA, SOURCE_TIER2};
+use crate::policy::{RescuePolicy, SOURCE_ACCIDENT, SOURCE_SLA, SOURCE_TIER2, SOURCE_USE_UNIT};
 
 /// A lift the service can locate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -173,8 +173,20 @@ pub struct Incident {
     pub reports: Vec<ReportBy>,
     /// Predicted arrival of the assigned crew, minutes after its acceptance.
     pub eta_min: Option<f64>,
-    /// Times.
+    /// Times. The first report to the platform.
     pub reported_at: Timestamp,
+    /// The best estimate of when the passengers became trapped (the telemetry's stop, or the
+    /// first report): the two-hour accident rule counts from it.
+    pub trapped_since: Timestamp,
+    /// Each maintenance unit offered the incident, with when it first received it: the Art. 30
+    /// clock of that unit starts there ("接到乘客被困报告后").
+    pub notified_units: Vec<(CreditCode, Timestamp)>,
+    /// When the use unit said it had organised the rescue (Art. 20(3)).
+    pub use_unit_organised_at: Option<Timestamp>,
+    /// When the use unit reported the entrapment to the market regulator (Art. 20(3)).
+    pub regulator_reported_at: Option<Timestamp>,
+    /// Whether the use unit was reminded of its report.
+    pub use_unit_reminded: bool,
     /// When the current offer was made.
     pub offered_at: Option<Timestamp>,
     /// First dispatch.
@@ -207,6 +219,26 @@ pub struct Incident {
     pub false_alarm_reason: Option<String>,
     /// Audit trail.
     pub audit: Vec<AuditEntry>,
+}
+
+impl Incident {
+    /// When `unit` first received the report, if it did.
+    pub fn notified(&self, unit: &CreditCode) -> Option<Timestamp> {
+        self.notified_units
+            .iter()
+            .find(|(u, _)| u == unit)
+            .map(|(_, t)| *t)
+    }
+
+    /// When the Art. 30 clock of the unit now responsible started: the first offer to the unit
+    /// of the crew offered or assigned; between offers, the unit offered last. `None` before any
+    /// unit received the report.
+    fn clock_start(&self, dispatcher: &Dispatcher) -> Option<Timestamp> {
+        match self.crew {
+            Some(c) => self.notified(&dispatcher.crews()[c as usize].unit),
+            None => self.notified_units.last().map(|(_, t)| *t),
+        }
+    }
 }
 
 /// What the service asks the world to do.
@@ -252,6 +284,14 @@ pub enum Notice {
         /// Clause.
         source: String,
     },
+    /// The use unit has not reported the entrapment to the market regulator in time (Hangzhou
+    /// Reg. Art. 20(3)): remind it.
+    UseUnitReportDue {
+        /// Incident.
+        incident: IncidentId,
+        /// Clause.
+        source: String,
+    },
     /// Trapped for two hours: an ordinary accident.
     AccidentEscalation {
         /// Incident.
@@ -279,8 +319,12 @@ pub struct IncidentStatus {
     pub floor: Option<i16>,
     /// Minutes until predicted arrival, if a crew is on the way.
     pub eta_min: Option<f64>,
-    /// Minutes left before the Art. 30 limit (negative: past it).
-    pub minutes_to_limit: i64,
+    /// Minutes left before the Art. 30 limit of the unit now responsible, counted from when it
+    /// received the report (negative: past it); `None` before any unit has received it.
+    pub minutes_to_limit: Option<i64>,
+    /// The platform's own delay before a maintenance unit received the report, minutes, once
+    /// one has.
+    pub platform_delay_min: Option<i64>,
     /// The next comforting message (Chinese), while people wait.
     pub next_comfort_zh: Option<String>,
 }
@@ -424,6 +468,22 @@ impl RescueService {
         floor: Option<i16>,
         now: Timestamp,
     ) -> Result<(IncidentId, bool), RescueError> {
+        self.report_trapped(key, by, trapped_persons, floor, None, now)
+    }
+
+    /// [`RescueService::report_at`] with the best estimate of when the passengers became
+    /// trapped (the telemetry knows when the car stopped): the two-hour accident rule counts
+    /// from it (State Council Reg. Art. 64(3)). A later report never moves it later.
+    pub fn report_trapped(
+        &mut self,
+        key: u64,
+        by: ReportBy,
+        trapped_persons: u16,
+        floor: Option<i16>,
+        trapped_since: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(IncidentId, bool), RescueError> {
+        let trapped_since = trapped_since.map_or(now, |t| t.min(now));
         let call = Call::Report(format!("{by:?}/{trapped_persons}/{floor:?}"));
         if let Some(i) = self
             .keys
@@ -442,6 +502,7 @@ impl RescueService {
             incident.reports.push(by);
             incident.trapped_persons = incident.trapped_persons.max(trapped_persons);
             incident.floor = incident.floor.or(floor);
+            incident.trapped_since = incident.trapped_since.min(trapped_since);
             incident.audit.push(AuditEntry {
                 at: now,
                 what: "another report of the same entrapment: merged".into(),
@@ -465,6 +526,11 @@ impl RescueService {
             reports: vec![by],
             eta_min: None,
             reported_at: now,
+            trapped_since,
+            notified_units: Vec::new(),
+            use_unit_organised_at: None,
+            regulator_reported_at: None,
+            use_unit_reminded: false,
             offered_at: None,
             dispatched_at: None,
             accepted_at: None,
@@ -631,10 +697,23 @@ impl RescueService {
         x.stage = Stage::Arrived;
         x.arrived_at = Some(now);
         x.updated_at = now;
-        let minutes = now.millis_since(x.reported_at) / 60_000;
+        let start = x.clock_start(&self.dispatcher);
+        let minutes = start.map(|s| now.millis_since(s) / 60_000);
+        let site = &self.lifts[x.lift as usize];
+        let on_time = start.is_some_and(|s| {
+            liftspec_model::counting::within(s, self.policy.limit_ms(site.built_up), now)
+        });
         x.audit.push(AuditEntry {
             at: now,
-            what: format!("crew {crew} on site after {minutes} min"),
+            what: format!(
+                "crew {crew} on site {} after its unit received the report, {} ({SOURCE_SLA})",
+                minutes.map_or("?".into(), |m| format!("{m} min")),
+                if on_time {
+                    "within the limit"
+                } else {
+                    "after the limit"
+                }
+            ),
         });
         Ok(())
     }
@@ -783,6 +862,10 @@ impl RescueService {
             incident: x.id.clone(),
             lift: site.registration_code.clone(),
             reported_at: x.reported_at,
+            trapped_since: Some(x.trapped_since),
+            unit_notified_at: crew.and_then(|c| x.notified(&c.unit)),
+            use_unit_organised_at: x.use_unit_organised_at,
+            regulator_reported_at: x.regulator_reported_at,
             dispatched_at: x.dispatched_at,
             accepted_at: x.accepted_at,
             arrived_at: x.arrived_at,
@@ -797,6 +880,44 @@ impl RescueService {
         }
     }
 
+    /// The use unit reports that it has organised the rescue (Hangzhou Reg. Art. 20(3)); the
+    /// first report counts.
+    pub fn use_unit_organised(
+        &mut self,
+        incident: &IncidentId,
+        now: Timestamp,
+    ) -> Result<(), RescueError> {
+        let i = self.find(incident)?;
+        let x = &mut self.incidents[i];
+        if x.use_unit_organised_at.is_none() {
+            x.use_unit_organised_at = Some(now);
+            x.audit.push(AuditEntry {
+                at: now,
+                what: format!("use unit organised the rescue ({SOURCE_USE_UNIT})"),
+            });
+        }
+        Ok(())
+    }
+
+    /// The use unit reported the entrapment to the market regulator (Hangzhou Reg. Art. 20(3));
+    /// the first report counts.
+    pub fn regulator_reported(
+        &mut self,
+        incident: &IncidentId,
+        now: Timestamp,
+    ) -> Result<(), RescueError> {
+        let i = self.find(incident)?;
+        let x = &mut self.incidents[i];
+        if x.regulator_reported_at.is_none() {
+            x.regulator_reported_at = Some(now);
+            x.audit.push(AuditEntry {
+                at: now,
+                what: format!("use unit reported to the market regulator ({SOURCE_USE_UNIT})"),
+            });
+        }
+        Ok(())
+    }
+
     /// An incident as an app shows it.
     pub fn status(
         &self,
@@ -805,7 +926,9 @@ impl RescueService {
     ) -> Result<IncidentStatus, RescueError> {
         let x = &self.incidents[self.find(incident)?];
         let site = &self.lifts[x.lift as usize];
-        let limit = x.reported_at.millis() + self.policy.limit_ms(site.built_up);
+        let limit = x
+            .clock_start(&self.dispatcher)
+            .map(|s| s.millis() + self.policy.limit_ms(site.built_up));
         let eta = match (x.stage, x.accepted_at, x.eta_min) {
             (Stage::Accepted, Some(a), Some(e)) => {
                 Some((e - now.millis_since(a) as f64 / 60_000.0).max(0.0))
@@ -820,7 +943,11 @@ impl RescueService {
             access_notes: site.access_notes.clone(),
             floor: x.floor,
             eta_min: eta,
-            minutes_to_limit: (limit - now.millis()) / 60_000,
+            minutes_to_limit: limit.map(|l| (l - now.millis()).div_euclid(60_000)),
+            platform_delay_min: x
+                .notified_units
+                .first()
+                .map(|(_, t)| t.millis_since(x.reported_at) / 60_000),
             next_comfort_zh: x.stage.open().then(|| comfort_zh(eta)),
         })
     }
@@ -899,10 +1026,14 @@ impl RescueService {
                     Some(c) => {
                         self.dispatcher.set_busy(c.crew, true);
                         let crew = self.dispatcher.crews()[c.crew as usize].id.clone();
+                        let unit = self.dispatcher.crews()[c.crew as usize].unit.clone();
                         let x = &mut self.incidents[i];
                         x.crew = Some(c.crew);
                         x.offered_at = Some(now);
                         x.dispatched_at.get_or_insert(now);
+                        if x.notified(&unit).is_none() {
+                            x.notified_units.push((unit, now));
+                        }
                         x.audit.push(AuditEntry {
                             at: now,
                             what: format!(
@@ -970,9 +1101,11 @@ impl RescueService {
                 },
             });
         }
-        // SLA clocks (Art. 30) until arrival.
-        if x.arrived_at.is_none() {
-            let limit = x.reported_at.millis() + policy.limit_ms(site.built_up);
+        // SLA clocks (Art. 30) until arrival, from when the responsible unit received the report.
+        // A breach is raised only after the limit: an arrival at the limit itself is on time.
+        let start = x.clock_start(&self.dispatcher);
+        if let (None, Some(start)) = (x.arrived_at, start) {
+            let limit = start.millis() + policy.limit_ms(site.built_up);
             let left = limit - now.millis();
             if !x.warned && left <= policy.warn_before_min * 60_000 && left > 0 {
                 x.warned = true;
@@ -982,7 +1115,7 @@ impl RescueService {
                     source: SOURCE_SLA.into(),
                 });
             }
-            if !x.breached && left <= 0 {
+            if !x.breached && left < 0 {
                 x.breached = true;
                 x.audit.push(AuditEntry {
                     at: now,
@@ -994,7 +1127,27 @@ impl RescueService {
                 });
             }
         }
-        if !x.escalated && now.millis_since(x.reported_at) >= policy.accident_after_min * 60_000 {
+        if x.regulator_reported_at.is_none()
+            && !x.use_unit_reminded
+            && now.millis_since(x.reported_at) >= policy.use_unit_report_within_min * 60_000
+        {
+            x.use_unit_reminded = true;
+            x.audit.push(AuditEntry {
+                at: now,
+                what: format!("use unit's report to the regulator is due ({SOURCE_USE_UNIT})"),
+            });
+            out.push(Notice::UseUnitReportDue {
+                incident: x.id.clone(),
+                source: SOURCE_USE_UNIT.into(),
+            });
+        }
+        if !x.escalated
+            && liftspec_model::counting::at_least(
+                x.trapped_since,
+                policy.accident_after_min * 60_000,
+                now,
+            )
+        {
             x.escalated = true;
             x.audit.push(AuditEntry {
                 at: now,

@@ -97,7 +97,7 @@ fn a_report_is_located_dispatched_accepted_rescued_and_closed_into_a_record() {
     s.accept(2, &crew("OWN-NEAR"), &id, t(MIN)).unwrap();
     let status = s.status(&id, t(2 * MIN)).unwrap();
     assert_eq!(status.stage, Stage::Accepted);
-    assert!(status.eta_min.is_some() && status.minutes_to_limit == 28);
+    assert!(status.eta_min.is_some() && status.minutes_to_limit == Some(28));
     assert!(status.next_comfort_zh.unwrap().contains("分钟后到达"));
     s.arrive(3, &crew("OWN-NEAR"), &id, t(12 * MIN)).unwrap();
     s.release(4, &crew("OWN-NEAR"), &id, t(16 * MIN)).unwrap();
@@ -282,8 +282,11 @@ fn sla_warning_breach_and_the_two_hour_escalation_follow_art_30_and_64() {
         let breach = |n: &[Notice]| n.iter().any(|x| matches!(x, Notice::SlaBreach { .. }));
         assert!(!warn(&s.tick(t((limit - 11) * MIN))));
         assert!(warn(&s.tick(t((limit - 10) * MIN))));
+        // Offered at 0, so the unit received the report at 0; 以内 includes the limit itself:
+        // no breach at the limit, one a millisecond after it.
         assert!(!breach(&s.tick(t(limit * MIN - 1))));
-        let n = s.tick(t(limit * MIN));
+        assert!(!breach(&s.tick(t(limit * MIN))));
+        let n = s.tick(t(limit * MIN + 1));
         assert!(breach(&n));
         if let Notice::SlaBreach { source, .. } = n
             .iter()
@@ -470,4 +473,95 @@ proptest! {
             }
         }
     }
+}
+
+/// Hangzhou Reg. Art. 30 counts from when the maintenance unit receives the report
+/// (接到乘客被困报告后), not from the platform's first report; an arrival logged at the limit is on
+/// time even if a tick at that same instant comes first; the platform's own delay is its own
+/// figure.
+#[test]
+fn the_art_30_clock_starts_when_the_unit_receives_the_report() {
+    let mut s = service(true);
+    let (id, _) = s
+        .report(1, ReportBy::RescueCode("100072".into()), 1, t(0))
+        .unwrap();
+    // The platform offers it five minutes late.
+    let status = s.status(&id, t(4 * MIN)).unwrap();
+    assert_eq!(status.minutes_to_limit, None, "no unit has received it yet");
+    s.tick(t(5 * MIN));
+    let status = s.status(&id, t(5 * MIN)).unwrap();
+    assert_eq!(status.minutes_to_limit, Some(30));
+    assert_eq!(status.platform_delay_min, Some(5));
+    s.accept(2, &crew("OWN-NEAR"), &id, t(6 * MIN)).unwrap();
+    let breach = |n: &[Notice]| n.iter().any(|x| matches!(x, Notice::SlaBreach { .. }));
+    // 35 minutes after the report, 30 after the offer: the tick at that instant raises nothing,
+    // and the arrival logged at the same instant is on time.
+    assert!(!breach(&s.tick(t(35 * MIN))));
+    s.arrive(3, &crew("OWN-NEAR"), &id, t(35 * MIN)).unwrap();
+    s.release(4, &crew("OWN-NEAR"), &id, t(40 * MIN)).unwrap();
+    let record = s
+        .close(
+            &id,
+            liftspec_model::record::RescueCause::EquipmentFault,
+            t(41 * MIN),
+        )
+        .unwrap();
+    assert_eq!(record.unit_notified_at, Some(t(5 * MIN)));
+    assert_eq!(record.platform_delay_ms(), Some(5 * MIN));
+    assert!(record.arrived_within(&Default::default()));
+    assert_eq!(record.arrival_minutes(), Some(30));
+}
+
+/// State Council Reg. Art. 64(3): held 2 hours or more, counted from when the passengers became
+/// trapped (the telemetry saw the car stop before the report), the instant itself included.
+#[test]
+fn the_two_hours_count_from_the_entrapment_not_the_report() {
+    let mut s = service(true);
+    let (id, _) = s
+        .report_trapped(
+            1,
+            ReportBy::RescueCode("100072".into()),
+            1,
+            None,
+            Some(t(-10 * MIN)),
+            t(0),
+        )
+        .unwrap();
+    let escalated = |n: &[Notice]| {
+        n.iter()
+            .any(|x| matches!(x, Notice::AccidentEscalation { .. }))
+    };
+    s.tick(t(0));
+    assert!(!escalated(&s.tick(t(110 * MIN - 1))));
+    assert!(
+        escalated(&s.tick(t(110 * MIN))),
+        "2 h after the stop, 1 h 50 after the report"
+    );
+    // A later report never moves the start later; an earlier estimate moves it earlier.
+    assert_eq!(s.incidents()[0].trapped_since, t(-10 * MIN));
+    let _ = id;
+}
+
+/// Hangzhou Reg. Art. 20(3): the use unit organises the rescue and reports to the regulator;
+/// a reminder is due when it has not reported (after liftspec's default of 60 minutes).
+#[test]
+fn the_use_unit_is_reminded_of_its_report_and_its_actions_are_recorded() {
+    let mut s = service(true);
+    let (id, _) = s
+        .report(1, ReportBy::RescueCode("100072".into()), 1, t(0))
+        .unwrap();
+    let due = |n: &[Notice]| {
+        n.iter()
+            .any(|x| matches!(x, Notice::UseUnitReportDue { .. }))
+    };
+    s.use_unit_organised(&id, t(2 * MIN)).unwrap();
+    assert!(!due(&s.tick(t(60 * MIN - 1))));
+    assert!(due(&s.tick(t(60 * MIN))));
+    assert!(!due(&s.tick(t(61 * MIN))), "once");
+    s.regulator_reported(&id, t(62 * MIN)).unwrap();
+    let x = &s.incidents()[0];
+    assert_eq!(
+        (x.use_unit_organised_at, x.regulator_reported_at),
+        (Some(t(2 * MIN)), Some(t(62 * MIN)))
+    );
 }
