@@ -36,6 +36,7 @@ fn credit(c: &mut Criterion) {
                     // Every simulated lift reports through a terminal; insurance is not simulated.
                     insured: false,
                     smart_terminal: true,
+                    maintained_since: None,
                 })
                 .collect(),
             technicians: mu.technicians.len() as u32,
@@ -62,6 +63,7 @@ fn credit(c: &mut Criterion) {
             family: l.kind.maintenance_family(),
             insured: false,
             smart_terminal: true,
+            maintained_since: None,
         });
     }
     println!(
@@ -71,14 +73,14 @@ fn credit(c: &mut Criterion) {
         use_units.len(),
         started.elapsed().as_secs_f64()
     );
-    let rules = RuleSet::hangzhou_maintenance();
+    let rules = RuleSet::default_maintenance_unit();
     let period = Period::year(2025).expect("2025 is a calendar year");
     let mut group = c.benchmark_group("credit");
     group.sample_size(10);
     group.bench_function("evaluate_all (every unit, records indexed once)", |b| {
         b.iter(|| evaluate_all(&rules, &units, &year.records, &period))
     });
-    let use_rules = RuleSet::hangzhou_use_unit();
+    let use_rules = RuleSet::default_use_unit();
     group.bench_function("evaluate_all (every use unit, records indexed once)", |b| {
         b.iter(|| evaluate_all(&use_rules, &use_units, &year.records, &period))
     });

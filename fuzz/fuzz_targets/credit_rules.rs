@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
             family: MaintenanceFamily::TractionAndPositiveDrive,
             insured: true,
             smart_terminal: true,
+            maintained_since: None,
         }],
         technicians: 0,
         licence_valid_until: None,

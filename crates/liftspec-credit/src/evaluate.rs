@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use liftspec_model::catalogue::MaintenanceFamily;
 use liftspec_model::id::{CreditCode, RecordId, RegistrationCode};
-use liftspec_model::record::{InspectionKind, InspectionResult, Record, MAINTENANCE_INTERVAL_DAYS};
+use liftspec_model::record::{
+    InspectionKind, InspectionRecord, InspectionResult, MaintenanceRecord, Record, SmartSystemCheck,
+};
 use liftspec_model::time::Timestamp;
 
 use crate::rules::{BonusMeasure, Measure, RuleSet, VetoKind};
@@ -32,6 +34,11 @@ pub struct LiftFacts {
     /// absent.
     #[serde(default)]
     pub smart_terminal: bool,
+    /// The day the unit's duty for the lift began (a maintenance contract's start); the
+    /// maintenance interval is counted from the later of it and the period's start. `None`: the
+    /// duty runs through the whole period.
+    #[serde(default)]
+    pub maintained_since: Option<NaiveDate>,
 }
 
 /// A commendation by a supervising department (State Council Special Equipment Reg. Art. 8).
@@ -160,6 +167,10 @@ pub struct DeductionLine {
     pub points: f64,
     /// The clause.
     pub clause: String,
+    /// What the records alone do not show (a lift with no session at all, a stretch still
+    /// overdue at the period's end), one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
     /// The records behind it.
     pub records: Vec<RecordId>,
 }
@@ -219,9 +230,11 @@ pub struct Evaluation {
     pub excluded: Vec<RecordId>,
 }
 
+#[derive(Default)]
 struct Measured {
     value: f64,
     records: Vec<RecordId>,
+    evidence: Vec<String>,
 }
 
 /// Evaluates `unit` over `period` from `records` (in any order), leaving out `excluded`.
@@ -268,7 +281,16 @@ pub fn evaluate_all(
                 }
                 own
             }
-            Record::Inspection(i) => by_lift.get(i.lift.as_str()).copied(),
+            Record::Inspection(i) => {
+                // An inspection also belongs to the body that performed it (Art. 31 ¶2).
+                let own = by_lift.get(i.lift.as_str()).copied();
+                if let Some(&b) = by_unit.get(i.body.as_str()) {
+                    if Some(b) != own {
+                        buckets[b].push(r);
+                    }
+                }
+                own
+            }
             Record::Complaint(c) => by_unit.get(c.against.as_str()).copied(),
             Record::Penalty(p) => by_unit.get(p.party.as_str()).copied(),
             Record::Accident(a) => {
@@ -310,16 +332,14 @@ fn evaluate_refs(
     let mine = |lift: &RegistrationCode| lifts.contains_key(lift.as_str());
     let kept = |id: &RecordId| !excluded.contains(id);
 
-    // Maintenance by lift, sorted, for intervals; records of the period only (plus the last one
-    // before it, so the first interval of the period is checked too).
-    let mut sessions: BTreeMap<&str, Vec<&liftspec_model::record::MaintenanceRecord>> =
-        BTreeMap::new();
+    let duties = &rules.duties;
+    // Maintenance by lift: the unit's own sessions (for its intervals and their quality) and
+    // every session on the unit's lifts (for the use unit's confirmations).
+    let mut sessions: BTreeMap<&str, Vec<&MaintenanceRecord>> = BTreeMap::new();
+    let mut inspections_by_lift: BTreeMap<&str, Vec<&InspectionRecord>> = BTreeMap::new();
     let mut measures: BTreeMap<Measure, Measured> = BTreeMap::new();
     let mut add = |m: Measure, value: f64, id: Option<&RecordId>| {
-        let e = measures.entry(m).or_insert(Measured {
-            value: 0.0,
-            records: Vec::new(),
-        });
+        let e = measures.entry(m).or_default();
         e.value += value;
         if let Some(id) = id {
             e.records.push(id.clone());
@@ -327,15 +347,36 @@ fn evaluate_refs(
     };
     let mut inspections = 0u32;
     let mut rescues = 0u32;
-    let mut sessions_in_period = 0u32;
+    let mut sessions_on_lifts = 0u32;
+    let mut faults = 0u32;
+    let mut smart_checks = 0u32;
+    let mut performed = 0u32;
+    let mut reports = 0u32;
     let mut accidents = Vec::new();
     let mut bonus: BTreeMap<BonusMeasure, Measured> = BTreeMap::new();
+    let day = |t: Timestamp| t.local_date().ok();
     for r in records.iter().copied() {
         match r {
-            Record::Maintenance(m)
-                if kept(&m.id) && m.maintenance_unit == unit.unit && mine(&m.lift) =>
-            {
-                sessions.entry(m.lift.as_str()).or_default().push(m);
+            Record::Maintenance(m) if kept(&m.id) && mine(&m.lift) => {
+                if m.maintenance_unit == unit.unit {
+                    sessions.entry(m.lift.as_str()).or_default().push(m);
+                }
+                if period.contains(m.started_at) {
+                    // Art. 20(6): the use unit confirms each session (within the rule set's days).
+                    sessions_on_lifts += 1;
+                    let by = day(m.started_at).and_then(|d| {
+                        liftspec_model::counting::days_period_end(
+                            d,
+                            duties.confirmation_within_days,
+                        )
+                    });
+                    let confirmed = m.confirmation.as_ref().is_some_and(|c| {
+                        by.is_some_and(|by| day(c.confirmed_at).is_some_and(|d| d <= by))
+                    });
+                    if !confirmed {
+                        add(Measure::UnconfirmedMaintenancePercent, 1.0, Some(&m.id));
+                    }
+                }
             }
             // Trapped passengers (code 11) are counted from rescues, not as faults.
             Record::Fault(f)
@@ -345,6 +386,19 @@ fn evaluate_refs(
                     && f.code.number() != 11 =>
             {
                 add(Measure::FaultsPerLiftYear, 1.0 / lift_years, Some(&f.id));
+                // Art. 28(4): cleared promptly, or a written solution and stop-use notice.
+                faults += 1;
+                let limit = duties.fault_fix_within_hours.saturating_mul(3_600_000);
+                let in_time = |t: Option<Timestamp>| {
+                    t.is_some_and(|t| liftspec_model::counting::within(f.raised_at, limit, t))
+                };
+                if !in_time(f.cleared_at) && !in_time(f.written_notice_at) {
+                    add(
+                        Measure::UnresolvedFaultsWithoutNoticePercent,
+                        1.0,
+                        Some(&f.id),
+                    );
+                }
             }
             Record::Rescue(x)
                 if mine(&x.lift) && !x.false_alarm && period.contains(x.reported_at) =>
@@ -359,9 +413,22 @@ fn evaluate_refs(
                     id.as_ref(),
                 );
                 rescues += 1;
-                let limit = if x.built_up_area { 30 } else { 60 };
-                if x.arrival_minutes().is_none_or(|m| m > limit) {
+                // Art. 30, exactly, from when the responder received the report; a rescue
+                // another unit had to do is a miss for the lift's own unit.
+                let another = x.responder.as_ref().is_some_and(|r| r != &unit.unit);
+                if another || !x.arrived_within(&duties.arrival_limits) {
                     add(Measure::RescueSlaMissPercent, 1.0, id.as_ref());
+                }
+                // Art. 20(3): the use unit organises the rescue and reports to the regulator.
+                let reported_in_time = x.regulator_reported_at.is_some_and(|t| {
+                    liftspec_model::counting::within(
+                        x.reported_at,
+                        duties.use_unit_report_within_min.saturating_mul(60_000),
+                        t,
+                    )
+                });
+                if x.use_unit_organised_at.is_none() || !reported_in_time {
+                    add(Measure::UseUnitRescueDutyMissPercent, 1.0, id.as_ref());
                 }
             }
             Record::Rescue(x)
@@ -371,15 +438,8 @@ fn evaluate_refs(
                     && period.contains(x.reported_at) =>
             {
                 let id = RecordId::parse(x.incident.as_str()).ok();
-                let limit = if x.built_up_area { 30 } else { 60 };
-                if id.as_ref().is_some_and(&kept) && x.arrival_minutes().is_some_and(|m| m <= limit)
-                {
-                    let e = bonus
-                        .entry(BonusMeasure::CrossUnitRescues)
-                        .or_insert(Measured {
-                            value: 0.0,
-                            records: Vec::new(),
-                        });
+                if id.as_ref().is_some_and(&kept) && x.arrived_within(&duties.arrival_limits) {
+                    let e = bonus.entry(BonusMeasure::CrossUnitRescues).or_default();
                     e.value += 1.0;
                     e.records.extend(id);
                 }
@@ -397,15 +457,47 @@ fn evaluate_refs(
             {
                 add(Measure::Penalties, 1.0, Some(&p.id));
             }
-            Record::Inspection(i)
-                if kept(&i.id)
-                    && mine(&i.lift)
-                    && i.kind == InspectionKind::Periodic
-                    && period.contains_day(i.inspected_on) =>
-            {
-                inspections += 1;
-                if i.result != InspectionResult::Pass {
-                    add(Measure::InspectionFirstFailPercent, 1.0, Some(&i.id));
+            Record::Inspection(i) if kept(&i.id) && i.kind == InspectionKind::Periodic => {
+                if mine(&i.lift) {
+                    inspections_by_lift
+                        .entry(i.lift.as_str())
+                        .or_default()
+                        .push(i);
+                }
+                if !period.contains_day(i.inspected_on) {
+                    continue;
+                }
+                if mine(&i.lift) {
+                    inspections += 1;
+                    if i.result != InspectionResult::Pass {
+                        add(Measure::InspectionFirstFailPercent, 1.0, Some(&i.id));
+                    }
+                    if let Some(check) = i.smart_system {
+                        smart_checks += 1;
+                        if check == SmartSystemCheck::NotEffective {
+                            add(Measure::SmartSystemNotEffectivePercent, 1.0, Some(&i.id));
+                        }
+                    }
+                }
+                // Art. 31 ¶2, for the body that inspected: ten working days each way.
+                if i.body == unit.unit {
+                    let calendar = &duties.working_calendar;
+                    if let Some(requested) = i.requested_on {
+                        performed += 1;
+                        let by =
+                            calendar.working_days_end(requested, duties.inspection_working_days);
+                        if by.is_none_or(|by| i.inspected_on > by) {
+                            add(Measure::LateInspectionPercent, 1.0, Some(&i.id));
+                        }
+                    }
+                    if let Some(issued) = i.report_issued_on {
+                        reports += 1;
+                        let by =
+                            calendar.working_days_end(i.inspected_on, duties.report_working_days);
+                        if by.is_none_or(|by| issued > by) {
+                            add(Measure::LateInspectionReportPercent, 1.0, Some(&i.id));
+                        }
+                    }
                 }
             }
             Record::Accident(a)
@@ -418,30 +510,96 @@ fn evaluate_refs(
             _ => {}
         }
     }
-    for (lift, list) in &mut sessions {
-        list.sort_by(|a, b| {
-            a.started_at
-                .cmp(&b.started_at)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        let family = lifts[lift].family;
-        let mut previous: Option<Timestamp> = None;
-        for m in list.iter() {
-            if period.contains(m.started_at) {
-                sessions_in_period += 1;
-                let late = previous.is_some_and(|p| {
-                    m.started_at.millis_since(p) / 86_400_000 > i64::from(MAINTENANCE_INTERVAL_DAYS)
-                });
-                if late {
-                    add(Measure::OverdueMaintenancePercent, 1.0, Some(&m.id));
+    // Art. 31 ¶1: each periodic inspection requested a month before the previous result's
+    // validity ended (届满前一个月, the corresponding day a month before; month end if none).
+    let mut requests = 0u32;
+    for list in inspections_by_lift.values_mut() {
+        list.sort_by_key(|i| (i.inspected_on, i.id.clone()));
+        for pair in list.windows(2) {
+            let (previous, this) = (pair[0], pair[1]);
+            let (Some(requested), true) =
+                (this.requested_on, period.contains_day(this.inspected_on))
+            else {
+                continue;
+            };
+            requests += 1;
+            let by = liftspec_model::counting::months_before(
+                previous.next_due,
+                duties.request_months_before,
+            );
+            if by.is_none_or(|by| requested > by) {
+                add(Measure::LateInspectionRequestPercent, 1.0, Some(&this.id));
+            }
+        }
+    }
+    // State Council Reg. Art. 31 ¶2 as a standing duty: every interval of the period that passed
+    // without a session, whether the next session came late or never came.
+    let interval = &duties.maintenance_interval;
+    let (mut missed, mut intervals) = (0u32, 0u32);
+    let mut lapse_records: Vec<RecordId> = Vec::new();
+    let mut lapse_evidence: Vec<String> = Vec::new();
+    for lift in &unit.lifts {
+        let code = lift.registration_code.as_str();
+        let list = sessions.get_mut(code);
+        let mut in_period: Vec<(NaiveDate, &MaintenanceRecord)> = Vec::new();
+        let mut before: Option<(NaiveDate, &MaintenanceRecord)> = None;
+        if let Some(list) = list {
+            list.sort_by(|a, b| {
+                a.started_at
+                    .cmp(&b.started_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            for m in list.iter().copied() {
+                let Some(d) = day(m.started_at) else { continue };
+                if d < period.from {
+                    before = Some((d, m));
+                } else if d <= period.to {
+                    in_period.push((d, m));
                 }
+            }
+            let family = lifts[code].family;
+            for (_, m) in &in_period {
                 let short = (m.duration_minutes() as f64)
                     < m.items_done.len().max(1) as f64 * MIN_MINUTES_PER_ITEM;
                 if short || !m.check_items(family).is_complete() {
                     add(Measure::ImplausibleMaintenancePercent, 1.0, Some(&m.id));
                 }
             }
-            previous = Some(m.ended_at);
+        }
+        let duty_from = lift
+            .maintained_since
+            .map_or(period.from, |d| d.max(period.from));
+        if duty_from > period.to {
+            continue;
+        }
+        intervals = intervals.saturating_add(interval.intervals(duty_from, period.to));
+        let days: Vec<NaiveDate> = in_period.iter().map(|(d, _)| *d).collect();
+        for lapse in interval.lapses(duty_from, before.map(|(d, _)| d), &days, period.to) {
+            missed = missed.saturating_add(lapse.missed);
+            match lapse.ended_on {
+                Some(on) => {
+                    if let Some((_, m)) = in_period.iter().find(|(d, _)| *d == on) {
+                        lapse_records.push(m.id.clone());
+                    }
+                }
+                None => {
+                    let last = in_period
+                        .last()
+                        .or(before.as_ref())
+                        .map(|(_, m)| m.id.clone());
+                    lapse_evidence.push(format!(
+                        "{code}: no session from {} to {} ({} intervals missed{})",
+                        lapse.due.succ_opt().unwrap_or(lapse.due),
+                        period.to,
+                        lapse.missed,
+                        last.as_ref()
+                            .map_or(String::from(", none recorded"), |id| format!(
+                                ", the last was {id}"
+                            ))
+                    ));
+                    lapse_records.extend(last);
+                }
+            }
         }
     }
     if unit.technicians > 0 || !unit.lifts.is_empty() {
@@ -451,13 +609,30 @@ fn evaluate_refs(
             None,
         );
     }
+    if missed > 0 {
+        let e = measures
+            .entry(Measure::OverdueMaintenancePercent)
+            .or_default();
+        e.value = f64::from(missed) * 100.0 / f64::from(intervals.max(1));
+        e.records.extend(lapse_records);
+        e.evidence.extend(lapse_evidence);
+    }
 
     // Counts into percentages of what they are a share of.
     for (measure, of) in [
         (Measure::InspectionFirstFailPercent, inspections),
         (Measure::RescueSlaMissPercent, rescues),
-        (Measure::OverdueMaintenancePercent, sessions_in_period),
-        (Measure::ImplausibleMaintenancePercent, sessions_in_period),
+        (
+            Measure::ImplausibleMaintenancePercent,
+            sessions_of_unit(&sessions, period),
+        ),
+        (Measure::UnresolvedFaultsWithoutNoticePercent, faults),
+        (Measure::UnconfirmedMaintenancePercent, sessions_on_lifts),
+        (Measure::UseUnitRescueDutyMissPercent, rescues),
+        (Measure::SmartSystemNotEffectivePercent, smart_checks),
+        (Measure::LateInspectionRequestPercent, requests),
+        (Measure::LateInspectionPercent, performed),
+        (Measure::LateInspectionReportPercent, reports),
     ] {
         if let Some(m) = measures.get_mut(&measure) {
             m.value = m.value * 100.0 / f64::from(of.max(1));
@@ -488,6 +663,7 @@ fn evaluate_refs(
                     value: thousandths(m.value),
                     points,
                     clause: x.clause.clone(),
+                    evidence: m.evidence.clone(),
                     records: sorted(&m.records),
                 });
             }
@@ -536,6 +712,16 @@ fn evaluate_refs(
     }
 }
 
+/// The unit's own sessions in the period (what implausible sessions are a share of).
+fn sessions_of_unit(sessions: &BTreeMap<&str, Vec<&MaintenanceRecord>>, period: &Period) -> u32 {
+    let n = sessions
+        .values()
+        .flatten()
+        .filter(|m| period.contains(m.started_at))
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// `per_unit` points for each unit of `value` above `free`, at most `cap` and at most `room`
 /// (what the dimension or the bonus allowance has left), kept to 0.001 so that a score is
 /// exactly the sum of the lines listed.
@@ -574,7 +760,7 @@ fn bonus_lines(
     };
     let facts = |value: f64| Measured {
         value,
-        records: Vec::new(),
+        ..Measured::default()
     };
     measured.insert(
         BonusMeasure::InsuredLiftPercent,
@@ -598,6 +784,7 @@ fn bonus_lines(
         Measured {
             value: awarded.len() as f64,
             records: awarded,
+            ..Measured::default()
         },
     );
     let mut lines = Vec::new();

@@ -12,7 +12,7 @@
 //! ```
 //! use std::collections::BTreeSet;
 //! use liftspec_credit::{evaluate::*, rules::RuleSet};
-//! let rules = RuleSet::hangzhou_maintenance();
+//! let rules = RuleSet::default_maintenance_unit();
 //! let unit = UnitFacts { unit: "91350100M000100Y43".parse()?, lifts: vec![], technicians: 3, licence_valid_until: None, commendations: vec![] };
 //! let e = evaluate(&rules, &unit, &[], &Period::year(2025)?, &BTreeSet::new());
 //! assert_eq!((e.score, e.grade.as_str()), (100.0, "A")); // nothing against it

@@ -1,7 +1,10 @@
-//! Procurement scoring (implementation opinions item 13: failure rates and credit weigh in public
-//! procurement): reliability per manufacturer and model (faults per lift-year against the fleet
-//! median), after-sales performance (fault fix time, rescue SLA) and the credit grade, combined
-//! into a tender score with its explanation. The weights are data.
+//! Procurement scoring: implementation opinions item 12 — in projects paid from public funds, the
+//! lifts' failure rates and the after-sales service and credit of the manufacturer and the
+//! operating unit weigh in procurement and tenders — with the selection and configuration the use
+//! needs (Hangzhou Reg. Art. 12 ¶2). Reliability per manufacturer and model (faults per lift-year
+//! against the fleet median), after-sales performance (fault fix time, rescue SLA) and the credit
+//! grade combine into a tender score with its explanation. The weights are liftspec defaults and
+//! data.
 
 /// What a tender is scored on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -9,8 +9,10 @@
 )]
 #[serde(rename_all = "camelCase")]
 pub enum Measure {
-    /// Maintenance sessions more than 15 days after the lift's previous one, percent of
-    /// sessions.
+    /// Maintenance intervals (15 days, State Council Reg. Art. 31 ¶2; the rule set's
+    /// [`Duties::maintenance_interval`]) that passed without a session, percent of the
+    /// intervals the period holds for the unit's lifts: a standing duty, so a lift whose
+    /// maintenance stopped, or never started, counts up to the period's end.
     OverdueMaintenancePercent,
     /// Sessions shorter than their items could take, or missing items of their tier, percent
     /// of sessions (uncorroborated maintenance).
@@ -19,7 +21,9 @@ pub enum Measure {
     FaultsPerLiftYear,
     /// Trapped-passenger incidents per 100 lift-years.
     TrappedPer100LiftYears,
-    /// Rescues that missed the Art. 30 arrival limit, percent of rescues.
+    /// Rescues of the unit's lifts where it was not on site within the Art. 30 limit, counted
+    /// exactly from when it received the report (a rescue done by another unit counts as a
+    /// miss), percent of rescues.
     RescueSlaMissPercent,
     /// Substantiated complaints against the unit per 100 lifts.
     ComplaintsPer100Lifts,
@@ -29,6 +33,80 @@ pub enum Measure {
     InspectionFirstFailPercent,
     /// Lifts per technician above the allowance (staffing).
     LiftsPerTechnician,
+    /// Faults of the unit's lifts neither cleared within [`Duties::fault_fix_within_hours`] nor
+    /// answered by a written solution telling the use unit to stop using the lift (Hangzhou Reg.
+    /// Art. 28(4)), percent of faults.
+    UnresolvedFaultsWithoutNoticePercent,
+    /// Maintenance sessions on the unit's lifts the use unit did not confirm within
+    /// [`Duties::confirmation_within_days`] (Hangzhou Reg. Art. 20(6); Art. 40 ¶1(5)), percent
+    /// of sessions.
+    UnconfirmedMaintenancePercent,
+    /// Entrapments in the unit's lifts where the use unit did not record organising the rescue,
+    /// or did not report to the market regulator within
+    /// [`Duties::use_unit_report_within_min`] (Hangzhou Reg. Art. 20(3); Art. 40 ¶2), percent
+    /// of entrapments.
+    UseUnitRescueDutyMissPercent,
+    /// Periodic inspections that found the smart elevator system not effective (implementation
+    /// opinions item 8; the use unit's duty, Hangzhou Reg. Art. 20(3)), percent of inspections
+    /// that checked it.
+    SmartSystemNotEffectivePercent,
+    /// Periodic inspections requested later than [`Duties::request_months_before`] before the
+    /// previous result's validity ended (Hangzhou Reg. Art. 31 ¶1: 届满前一个月), percent of the
+    /// requests that can be judged.
+    LateInspectionRequestPercent,
+    /// Periodic inspections the unit (an inspection body) performed more than
+    /// [`Duties::inspection_working_days`] working days after the request (Hangzhou Reg. Art. 31
+    /// ¶2; Art. 42), percent of its inspections with a request date.
+    LateInspectionPercent,
+    /// Reports the unit (an inspection body) issued more than
+    /// [`Duties::report_working_days`] working days after the inspection (Hangzhou Reg. Art. 31
+    /// ¶2), percent of its reports.
+    LateInspectionReportPercent,
+}
+
+/// The duties the measures judge against, as data: the clause's number where the text gives one,
+/// liftspec's default (named as such) where it says only "promptly".
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Duties {
+    /// Maintenance at least every 15 days (State Council Reg. Art. 31 ¶2).
+    pub maintenance_interval: liftspec_model::record::MaintenanceInterval,
+    /// Arrival within 30 min built-up, 1 h elsewhere, of receiving the report (Hangzhou Reg.
+    /// Art. 30).
+    pub arrival_limits: liftspec_model::record::ArrivalLimits,
+    /// The use unit reports an entrapment to the regulator "及时" (Art. 20(3)): within this many
+    /// minutes, liftspec default 60.
+    pub use_unit_report_within_min: i64,
+    /// The use unit confirms a maintenance session (Art. 20(6) sets no time): within this many
+    /// days of it, liftspec default 7.
+    pub confirmation_within_days: u32,
+    /// A fault is cleared "及时" or answered in writing (Art. 28(4)): within this many hours,
+    /// liftspec default 24.
+    pub fault_fix_within_hours: i64,
+    /// Periodic inspection requested a month before validity ends (Art. 31 ¶1): 1.
+    pub request_months_before: u32,
+    /// Inspection within ten working days of the request (Art. 31 ¶2): 10.
+    pub inspection_working_days: u32,
+    /// Report within ten working days of the inspection (Art. 31 ¶2): 10.
+    pub report_working_days: u32,
+    /// Which days are working days (liftspec default: weekdays; load the year's holidays).
+    pub working_calendar: liftspec_model::counting::WorkingCalendar,
+}
+
+impl Default for Duties {
+    fn default() -> Self {
+        Self {
+            maintenance_interval: Default::default(),
+            arrival_limits: Default::default(),
+            use_unit_report_within_min: 60,
+            confirmation_within_days: 7,
+            fault_fix_within_hours: 24,
+            request_months_before: 1,
+            inspection_working_days: 10,
+            report_working_days: 10,
+            working_calendar: Default::default(),
+        }
+    }
 }
 
 /// A deduction rule: `points` per unit of the measure above `allowance`, at most `cap`.
@@ -148,13 +226,19 @@ pub enum Subject {
     UseUnit,
     /// Manufacturers and installers.
     Manufacturer,
+    /// Operating units (经营单位: sellers and agents), evaluated once a year (implementation
+    /// opinions item 10).
+    OperatingUnit,
+    /// Inspection and testing bodies, whose credit information goes to the public credit system
+    /// too (Hangzhou Reg. Art. 36; implementation opinions item 13).
+    InspectionBody,
 }
 
 /// A versioned rule set.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RuleSet {
-    /// Id, e.g. `hangzhou-maintenance`.
+    /// Id, e.g. `liftspec-default-maintenance-unit`.
     pub id: String,
     /// Version, e.g. `2026.1`.
     pub version: String,
@@ -174,6 +258,10 @@ pub struct RuleSet {
     pub max_bonus: f64,
     /// Grade bands, best first.
     pub grades: Vec<GradeBand>,
+    /// The duties the measures judge against (Hangzhou's and the State Council's numbers, and
+    /// liftspec's defaults where the text says "promptly"; all of them if absent).
+    #[serde(default)]
+    pub duties: Duties,
 }
 
 /// Why a rule file is unusable.
@@ -298,6 +386,32 @@ impl RuleSet {
                 return Err(invalid(format!("{path}.cap"), "larger than maxBonus"));
             }
         }
+        let d = &self.duties;
+        if d.maintenance_interval.days == 0 {
+            return Err(invalid(
+                "duties.maintenanceInterval.days".into(),
+                "at least 1",
+            ));
+        }
+        for (path, v) in [
+            (
+                "duties.arrivalLimits.builtUpMin",
+                d.arrival_limits.built_up_min,
+            ),
+            (
+                "duties.arrivalLimits.elsewhereMin",
+                d.arrival_limits.elsewhere_min,
+            ),
+            (
+                "duties.useUnitReportWithinMin",
+                d.use_unit_report_within_min,
+            ),
+            ("duties.faultFixWithinHours", d.fault_fix_within_hours),
+        ] {
+            if !(1..=100_000).contains(&v) {
+                return Err(invalid(path.into(), "must be 1 to 100000"));
+            }
+        }
         if self.grades.is_empty() {
             return Err(invalid("grades".into(), "at least one grade"));
         }
@@ -332,25 +446,63 @@ impl RuleSet {
         self.grades.last().map_or("", |g| g.grade.as_str())
     }
 
-    /// liftspec's default rule set for maintenance units, modelled on Hangzhou's five-dimension
-    /// scheme (resources, quality management, emergency rescue, on-site practice, daily
-    /// supervision). The weights and deductions are liftspec's, pending the city's own table.
-    pub fn hangzhou_maintenance() -> Self {
-        Self::from_json(include_str!("../rules/hangzhou-maintenance.json"))
-            .expect("the built-in rule set is valid (a test checks it)")
+    /// liftspec's default rule set for `subject` (see the `default_*` constructors).
+    pub fn default_for(subject: Subject) -> Self {
+        match subject {
+            Subject::MaintenanceUnit => Self::default_maintenance_unit(),
+            Subject::UseUnit => Self::default_use_unit(),
+            Subject::Manufacturer => Self::default_manufacturer(),
+            Subject::OperatingUnit => Self::default_operating_unit(),
+            Subject::InspectionBody => Self::default_inspection_body(),
+        }
     }
 
-    /// liftspec's default rule set for use units: inspection results, fault and entrapment
-    /// rates of their lifts, complaints and penalties (weights pending the city's table).
-    pub fn hangzhou_use_unit() -> Self {
-        Self::from_json(include_str!("../rules/hangzhou-use-unit.json"))
-            .expect("the built-in rule set is valid (a test checks it)")
+    fn built_in(text: &str) -> Self {
+        match Self::from_json(text) {
+            Ok(rules) => rules,
+            Err(e) => unreachable!("the built-in rule sets are valid (a test checks them): {e}"),
+        }
+    }
+
+    /// liftspec's default rule set for maintenance units. Its five dimensions follow Hangzhou's
+    /// maintenance-unit credit standard (resources, quality management, emergency rescue, on-site
+    /// practice, daily supervision); every weight, allowance, deduction, veto and grade band is
+    /// liftspec's own, since Hangzhou Reg. Art. 36 asks for credit records and more checks for
+    /// bad ones but sets no numbers. Each indicator cites the duty it measures.
+    pub fn default_maintenance_unit() -> Self {
+        Self::built_in(include_str!(
+            "../rules/liftspec-default-maintenance-unit.json"
+        ))
+    }
+
+    /// liftspec's default rule set for use units: their own duties (Hangzhou Reg. Art. 20: the
+    /// rescue and its report, confirming maintenance, keeping the smart system effective, Art. 31
+    /// inspection requests) and their lifts' records; every number liftspec's own.
+    pub fn default_use_unit() -> Self {
+        Self::built_in(include_str!("../rules/liftspec-default-use-unit.json"))
     }
 
     /// liftspec's default rule set for manufacturers and installers: failure and entrapment
-    /// rates of their lifts per lift-year, complaints and penalties.
-    pub fn hangzhou_manufacturer() -> Self {
-        Self::from_json(include_str!("../rules/hangzhou-manufacturer.json"))
-            .expect("the built-in rule set is valid (a test checks it)")
+    /// rates of their lifts per lift-year, complaints and penalties; every number liftspec's own.
+    pub fn default_manufacturer() -> Self {
+        Self::built_in(include_str!("../rules/liftspec-default-manufacturer.json"))
+    }
+
+    /// liftspec's default rule set for operating units (经营单位), evaluated yearly
+    /// (implementation opinions item 10): failure rates and complaints of the lifts they sold,
+    /// penalties; every number liftspec's own.
+    pub fn default_operating_unit() -> Self {
+        Self::built_in(include_str!(
+            "../rules/liftspec-default-operating-unit.json"
+        ))
+    }
+
+    /// liftspec's default rule set for inspection and testing bodies (Hangzhou Reg. Art. 36;
+    /// implementation opinions item 13): inspections and reports within ten working days
+    /// (Art. 31 ¶2), complaints and penalties; every number liftspec's own.
+    pub fn default_inspection_body() -> Self {
+        Self::built_in(include_str!(
+            "../rules/liftspec-default-inspection-body.json"
+        ))
     }
 }

@@ -1,7 +1,8 @@
 //! Spot checks: more checks for worse grades (Hangzhou Reg. Art. 36), and the "double random,
-//! one public" draw (SAMR Order 57 Art. 8, 9, 15): random targets, weighted towards the priority
-//! lists; random inspectors, excluding conflicts of interest; seed and algorithm published, and
-//! a verify function that anyone can run to reproduce the draw.
+//! one public" draw (SAMR Order 57 Art. 8, 9, 15 \[recall\]: not in `../shared/reference/`):
+//! random targets, weighted towards the priority lists; random inspectors, excluding conflicts
+//! of interest; seed and algorithm published, and a verify function that anyone can run to
+//! reproduce the draw.
 
 use std::collections::BTreeMap;
 
@@ -47,14 +48,106 @@ pub struct Target {
     pub weight: u32,
 }
 
-/// Weights of the priority lists (SAMR Order 57 Art. 9; Ningbo Reg. Art. 35), liftspec defaults.
+/// Weights of the priority lists (SAMR Order 57 Art. 9 [recall]; Ningbo Reg. Art. 35 ¶2),
+/// liftspec defaults.
 pub mod weights {
-    /// Schools, hospitals, transport hubs, malls, crossings, venues.
+    /// Public gathering places: schools, hospitals, transport hubs, malls, crossings, venues
+    /// (Ningbo Reg. Art. 35 ¶2: 公众聚集场所).
     pub const PRIORITY_PLACE: u32 = 3;
-    /// An accident in the last two years.
+    /// An accident in the last two years (Ningbo Reg. Art. 35 ¶2: 近两年内发生过安全事故).
     pub const RECENT_ACCIDENT: u32 = 3;
-    /// Many substantiated complaints.
+    /// Many substantiated complaints (SAMR Order 57 Art. 9 [recall]).
     pub const MANY_COMPLAINTS: u32 = 2;
+    /// A super-high-rise building (Ningbo Reg. Art. 35 ¶2: 超高层建筑).
+    pub const SUPER_HIGH_RISE: u32 = 3;
+    /// In use more than 15 years *and* a high fault frequency (Ningbo Reg. Art. 35 ¶2:
+    /// 使用年限超过十五年且故障频率高).
+    pub const OLD_AND_FAULTY: u32 = 3;
+}
+
+/// What puts a lift on a priority list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriorityFacts {
+    /// In a public gathering place.
+    pub public_gathering_place: bool,
+    /// Height of its building, metres, if known.
+    pub building_height_m: Option<f64>,
+    /// Commissioning date.
+    pub commissioned_on: chrono::NaiveDate,
+    /// Whether its fault frequency is high (the fleet's high-fault-rate flag).
+    pub high_fault_frequency: bool,
+    /// Days of accidents it had.
+    pub accidents: Vec<chrono::NaiveDate>,
+    /// Substantiated complaints against its units in the last year.
+    pub substantiated_complaints: u32,
+}
+
+/// A building above this height is super-high-rise, metres: 100 (GB 50352-2019 \[recall\]:
+/// 建筑高度大于100m; liftspec default).
+pub const SUPER_HIGH_RISE_M: f64 = 100.0;
+/// Complaints that count as many: 3 (liftspec default).
+pub const MANY_COMPLAINTS_FROM: u32 = 3;
+
+/// A lift's weight in the draw on `today` (1, plus each priority list it is on) and the reasons,
+/// each with its clause (Ningbo Reg. Art. 35 ¶2's four categories and the complaints list).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use liftspec_credit::spot::{priority_weight, PriorityFacts};
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let facts = PriorityFacts {
+///     public_gathering_place: false, building_height_m: Some(150.0),
+///     commissioned_on: d(2008, 1, 1), high_fault_frequency: true,
+///     accidents: vec![d(2024, 12, 1)], substantiated_complaints: 0,
+/// };
+/// let (weight, reasons) = priority_weight(&facts, d(2026, 12, 1));
+/// assert_eq!(weight, 10);
+/// assert_eq!(reasons.len(), 3);
+/// ```
+pub fn priority_weight(facts: &PriorityFacts, today: chrono::NaiveDate) -> (u32, Vec<String>) {
+    use liftspec_model::counting::{more_than_years, sub_months};
+    let mut weight = 1u32;
+    let mut reasons = Vec::new();
+    if facts.public_gathering_place {
+        weight += weights::PRIORITY_PLACE;
+        reasons.push("a public gathering place (Ningbo Reg. Art. 35 ¶2)".to_string());
+    }
+    if facts
+        .building_height_m
+        .is_some_and(|h| h > SUPER_HIGH_RISE_M)
+    {
+        weight += weights::SUPER_HIGH_RISE;
+        reasons.push(format!(
+            "a super-high-rise building, above {SUPER_HIGH_RISE_M} m (Ningbo Reg. Art. 35 ¶2; the height: GB 50352 [recall], liftspec default)"
+        ));
+    }
+    let over_15 = more_than_years(facts.commissioned_on, 15).is_some_and(|d| today >= d);
+    if over_15 && facts.high_fault_frequency {
+        weight += weights::OLD_AND_FAULTY;
+        reasons.push(
+            "in use more than 15 years and a high fault frequency (Ningbo Reg. Art. 35 ¶2)"
+                .to_string(),
+        );
+    }
+    // "近两年内": from the corresponding day two years before today (内 includes it) through today.
+    let two_years_back = sub_months(today, 24);
+    let recent = facts
+        .accidents
+        .iter()
+        .any(|d| *d <= today && two_years_back.is_some_and(|from| *d >= from));
+    if recent {
+        weight += weights::RECENT_ACCIDENT;
+        reasons.push("an accident in the last two years (Ningbo Reg. Art. 35 ¶2)".to_string());
+    }
+    if facts.substantiated_complaints >= MANY_COMPLAINTS_FROM {
+        weight += weights::MANY_COMPLAINTS;
+        reasons.push(format!(
+            "{} substantiated complaints (SAMR Order 57 Art. 9 [recall]; from {MANY_COMPLAINTS_FROM}: liftspec default)",
+            facts.substantiated_complaints
+        ));
+    }
+    (weight, reasons)
 }
 
 /// An inspector and the units they may not check.

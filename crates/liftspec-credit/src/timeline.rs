@@ -78,7 +78,7 @@ impl TimelineError {
 ///     step_days: 30,
 ///     window_days: 365,
 /// };
-/// let points = timeline(&RuleSet::hangzhou_maintenance(), &unit, &[], &spec)?;
+/// let points = timeline(&RuleSet::default_maintenance_unit(), &unit, &[], &spec)?;
 /// assert_eq!(points.len(), 13); // every 30 days from 31 January, and 31 December itself
 /// assert!(points.iter().all(|p| p.evaluation.grade == "A"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

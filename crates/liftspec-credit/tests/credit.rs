@@ -36,6 +36,7 @@ fn unit(lifts: u32) -> UnitFacts {
                 family: MaintenanceFamily::TractionAndPositiveDrive,
                 insured: false,
                 smart_terminal: false,
+                maintained_since: None,
             })
             .collect(),
         technicians: 2,
@@ -77,6 +78,7 @@ fn fault(n: &str, lift_no: u32, day: i64, code: u16) -> Record {
         cleared_at: None,
         handling: HandlingStatus::Done,
         source: FaultSource::Telemetry,
+        written_notice_at: None,
     })
 }
 
@@ -88,6 +90,7 @@ fn complaint(n: &str, substantiated: bool) -> Record {
         received_at: Timestamp::from_millis(Y0 + 30 * DAY),
         category: ComplaintCategory::Maintenance,
         substantiated: Some(substantiated),
+        complainant: None,
     })
 }
 
@@ -109,6 +112,10 @@ fn rescue(n: &str, arrival_min: i64, built_up: bool) -> Record {
         incident: IncidentId::parse(n).unwrap(),
         lift: lift(2),
         reported_at: Timestamp::from_millis(t),
+        trapped_since: None,
+        unit_notified_at: None,
+        use_unit_organised_at: None,
+        regulator_reported_at: None,
         dispatched_at: at(1),
         accepted_at: at(2),
         arrived_at: at(arrival_min),
@@ -136,7 +143,7 @@ fn clean_year(lifts: u32) -> Vec<Record> {
 
 fn eval(records: &[Record], lifts: u32) -> Evaluation {
     evaluate(
-        &RuleSet::hangzhou_maintenance(),
+        &RuleSet::default_maintenance_unit(),
         &unit(lifts),
         records,
         &Period::year(2025).unwrap(),
@@ -146,7 +153,7 @@ fn eval(records: &[Record], lifts: u32) -> Evaluation {
 
 #[test]
 fn the_built_in_rule_set_is_valid_and_bad_files_say_where() {
-    let rules = RuleSet::hangzhou_maintenance();
+    let rules = RuleSet::default_maintenance_unit();
     assert_eq!(rules.full_score(), 100.0);
     assert_eq!(rules.dimensions.len(), 5);
     let text = serde_json::to_string(&rules).unwrap();
@@ -175,8 +182,8 @@ fn the_built_in_rule_set_is_valid_and_bad_files_say_where() {
 #[test]
 fn the_use_unit_and_manufacturer_defaults_are_valid_and_read_their_measures() {
     use liftspec_credit::rules::Subject;
-    let use_unit = RuleSet::hangzhou_use_unit();
-    let maker = RuleSet::hangzhou_manufacturer();
+    let use_unit = RuleSet::default_use_unit();
+    let maker = RuleSet::default_manufacturer();
     assert_eq!(
         (use_unit.subject, maker.subject),
         (Subject::UseUnit, Subject::Manufacturer)
@@ -246,6 +253,9 @@ fn each_indicator_deducts_with_its_clause_and_records() {
             result,
             report_number: n.into(),
             next_due: NaiveDate::from_ymd_opt(2026, 5, 5).unwrap(),
+            requested_on: None,
+            report_issued_on: None,
+            smart_system: None,
         }));
     }
     let e = eval(&records, 10);
@@ -253,9 +263,10 @@ fn each_indicator_deducts_with_its_clause_and_records() {
     let q1 = by("Q1").expect("overdue maintenance");
     assert_eq!(q1.records.len(), 10);
     assert!(q1.records.contains(&id("M3-11")));
-    // 10 late of 255 sessions: 3.922 %, (3.922 − 2) × 1 point.
+    // Each lift's 11th session came 13 days late: one 15-day interval missed of the 25 the
+    // year holds, 10 of 250 in all: 4 %, (4 − 2) × 1 point.
     assert!(
-        (q1.value - 3.922).abs() < 1e-9 && (q1.points - 1.922).abs() < 1e-9,
+        (q1.value - 4.0).abs() < 1e-9 && (q1.points - 2.0).abs() < 1e-9,
         "{q1:?}"
     );
     assert!(q1.clause.contains("15 days"));
@@ -301,7 +312,7 @@ fn vetoes_put_a_unit_straight_into_d() {
     let mut u = unit(5);
     u.licence_valid_until = NaiveDate::from_ymd_opt(2025, 3, 1);
     let e = evaluate(
-        &RuleSet::hangzhou_maintenance(),
+        &RuleSet::default_maintenance_unit(),
         &u,
         &clean_year(5),
         &Period::year(2025).unwrap(),
@@ -332,7 +343,7 @@ fn an_appeal_recomputes_without_the_disputed_records_and_changes_are_explained()
     records.push(penalty("P1"));
     let before = eval(&records, 10);
     let appeal = evaluate(
-        &RuleSet::hangzhou_maintenance(),
+        &RuleSet::default_maintenance_unit(),
         &unit(10),
         &records,
         &Period::year(2025).unwrap(),
@@ -390,7 +401,7 @@ fn a_simulated_citys_better_units_score_better() {
     })
     .unwrap();
     let year = year_of_records(&city, 2025, 5);
-    let rules = RuleSet::hangzhou_maintenance();
+    let rules = RuleSet::default_maintenance_unit();
     let mut pairs = Vec::new();
     let mut all_units = Vec::new();
     let mut singles = Vec::new();
@@ -404,6 +415,7 @@ fn a_simulated_citys_better_units_score_better() {
                 family: l.kind.maintenance_family(),
                 insured: false,
                 smart_terminal: true,
+                maintained_since: None,
             })
             .collect();
         if lifts.len() < 20 {
@@ -580,7 +592,7 @@ fn bonus_points(e: &Evaluation) -> Vec<(&str, f64)> {
 
 #[test]
 fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
-    let rules = RuleSet::hangzhou_maintenance();
+    let rules = RuleSet::default_maintenance_unit();
     let records = clean_year(10);
     let mut facts = unit(10);
     let run = |facts: &UnitFacts, records: &[Record], excluded: &BTreeSet<RecordId>| {
@@ -658,7 +670,7 @@ fn bonus_items_add_with_their_clause_and_evidence_up_to_the_overall_cap() {
 
 #[test]
 fn a_rescue_for_another_units_lift_counts_for_the_responder_in_evaluate_all() {
-    let rules = RuleSet::hangzhou_maintenance();
+    let rules = RuleSet::default_maintenance_unit();
     let other = UnitFacts {
         unit: "91330102ENF1P37LEH".parse().unwrap(),
         lifts: vec![LiftFacts {
@@ -666,6 +678,7 @@ fn a_rescue_for_another_units_lift_counts_for_the_responder_in_evaluate_all() {
             family: MaintenanceFamily::TractionAndPositiveDrive,
             insured: false,
             smart_terminal: false,
+            maintained_since: None,
         }],
         technicians: 1,
         licence_valid_until: None,
@@ -697,18 +710,19 @@ fn a_rescue_for_another_units_lift_counts_for_the_responder_in_evaluate_all() {
 
 #[test]
 fn bonus_items_in_a_rule_file_are_checked() {
-    let mut rules = RuleSet::hangzhou_maintenance();
+    let mut rules = RuleSet::default_maintenance_unit();
     rules.bonuses[0].cap = 6.0;
     let text = serde_json::to_string(&rules).unwrap();
     let e = RuleSet::from_json(&text).unwrap_err();
     assert_eq!(e.to_string(), "bonuses[0].cap: larger than maxBonus");
     assert_eq!(e.code(), "credit.rules.invalid");
-    let mut rules = RuleSet::hangzhou_maintenance();
+    let mut rules = RuleSet::default_maintenance_unit();
     rules.bonuses[1].id = "Q1".into();
     let e = RuleSet::from_json(&serde_json::to_string(&rules).unwrap()).unwrap_err();
     assert_eq!(e.to_string(), "bonuses[1].id: duplicate id");
     // A file written before bonus items existed still reads, with none.
-    let mut old: serde_json::Value = serde_json::to_value(RuleSet::hangzhou_maintenance()).unwrap();
+    let mut old: serde_json::Value =
+        serde_json::to_value(RuleSet::default_maintenance_unit()).unwrap();
     let o = old.as_object_mut().unwrap();
     o.remove("bonuses");
     o.remove("maxBonus");
@@ -718,7 +732,7 @@ fn bonus_items_in_a_rule_file_are_checked() {
 
 #[test]
 fn use_units_earn_the_insurance_bonus_per_insured_lift() {
-    let rules = RuleSet::hangzhou_use_unit();
+    let rules = RuleSet::default_use_unit();
     let mut facts = unit(10);
     for l in facts.lifts.iter_mut().take(5) {
         l.insured = true;
@@ -743,7 +757,12 @@ fn use_units_earn_the_insurance_bonus_per_insured_lift() {
 fn a_grade_moves_within_the_cycle_and_each_move_is_explained() {
     use liftspec_credit::timeline::{timeline, TimelineError, TimelineSpec};
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let mut records = clean_year(10);
+    // Clean maintenance every 14 days from 2024 into 2027, so every trailing year is clean.
+    let mut records: Vec<Record> = (1..=10u32)
+        .flat_map(|l| {
+            (-30..80i64).map(move |k| session(&format!("M{l}-{}", k + 30), l, k * 14, 60))
+        })
+        .collect();
     // Four penalties decided on 1 June 2025: S2 takes its cap of 15, 100 → 85, grade B.
     for k in 0..4 {
         records.push(penalty(&format!("P{k}")));
@@ -754,7 +773,7 @@ fn a_grade_moves_within_the_cycle_and_each_move_is_explained() {
         step_days: 30,
         window_days: 365,
     };
-    let rules = RuleSet::hangzhou_maintenance();
+    let rules = RuleSet::default_maintenance_unit();
     let points = timeline(&rules, &unit(10), &records, &spec).unwrap();
     assert_eq!(
         points.last().unwrap().evaluation.period.to,
