@@ -47,6 +47,7 @@ fn risk(c: &mut Criterion) {
                     .collect(),
                 disasters: Vec::new(),
                 replacements: Vec::new(),
+                findings: Vec::new(),
             }
         })
         .collect();

@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
             description: String::new(),
         }],
         replacements: Vec::new(),
+        findings: Vec::new(),
     };
     let _ = screen(&policy, &ComponentRegistry::default_lives(), &lift, day(2026, 1, 1));
 });

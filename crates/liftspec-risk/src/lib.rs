@@ -2,7 +2,8 @@
 //! opinions items 6 and 15).
 //!
 //! - [`triggers`]: the conditions for a safety risk assessment as per-city policy (Hangzhou's
-//!   "may", Ningbo's "shall" variant), a component design-life registry, and screening with
+//!   Art. 32, all "may"; Ningbo's Art. 21 with its own "may" and "shall" conditions), a component
+//!   design-life registry (liftspec defaults, labelled in every explanation), and screening with
 //!   explained triggers;
 //! - [`planning`]: the inspection cycle with overdue flags, the smart-system retrofit priority,
 //!   and a per-district risk ranking for early warnings;
@@ -17,6 +18,7 @@
 //!     kind: liftspec_model::equipment::EquipmentKind::TractionPassenger,
 //!     commissioned_on: NaiveDate::from_ymd_opt(2010, 5, 1).unwrap(),
 //!     counters: None, monthly_faults: vec![], disasters: vec![], replacements: vec![],
+//!     findings: vec![],
 //! };
 //! let found = screen(&Policy::hangzhou(), &ComponentRegistry::default_lives(), &lift,
 //!     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())?;

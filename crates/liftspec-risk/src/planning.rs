@@ -2,15 +2,18 @@
 //! priority (implementation opinions item 6), and a fleet risk ranking per district for early
 //! warnings (Hangzhou Reg. Art. 35).
 
-use chrono::{Duration, NaiveDate};
-use liftspec_model::equipment::{full_years_between, PlaceCategory, SmartSystemStatus};
+use chrono::NaiveDate;
+use liftspec_model::counting::{
+    add_months, at_least_years, full_years, months_before, more_than_years,
+};
+use liftspec_model::equipment::{PlaceCategory, SmartSystemStatus};
 use liftspec_model::id::RegistrationCode;
 
 use crate::triggers::{Obligation, Trigger};
 
 /// The inspection cycle. `Default`: every 2 years (with a self-test between) up to 15 years in
-/// service, yearly beyond — liftspec's documented default, **to be confirmed against TSG
-/// T7001-2023**.
+/// service, yearly once in service more than 15 years — liftspec's documented default, **to be
+/// confirmed against TSG T7001-2023** [recall].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionCycle {
@@ -42,7 +45,8 @@ pub struct InspectionDue {
     pub self_test: Option<NaiveDate>,
     /// Past due on the planning date.
     pub overdue: bool,
-    /// The inspection must be requested a month before (Hangzhou Reg. Art. 31).
+    /// The last day to request it: a month before validity ends (Hangzhou Reg. Art. 31 ¶1:
+    /// 届满前一个月 — the corresponding day a month before `due`, that month's last day if none).
     pub request_by: NaiveDate,
 }
 
@@ -54,24 +58,21 @@ impl InspectionCycle {
         last: NaiveDate,
         today: NaiveDate,
     ) -> InspectionDue {
-        let young = full_years_between(commissioned, last) < self.young_years;
+        // "More than 15 years" (超过): from the day after the 15-year period ends.
+        let young = more_than_years(commissioned, self.young_years).is_none_or(|d| last < d);
         let months = if young {
             self.young_months
         } else {
             self.old_months
         };
-        let due = last
-            .checked_add_months(chrono::Months::new(months))
-            .unwrap_or(last);
-        let self_test = young.then(|| {
-            last.checked_add_months(chrono::Months::new(months / 2))
-                .unwrap_or(last)
-        });
+        // The result's validity: `months` months from the inspection (Civil Code Art. 202).
+        let due = add_months(last, months).unwrap_or(last);
+        let self_test = young.then(|| add_months(last, months / 2).unwrap_or(last));
         InspectionDue {
             due,
             self_test,
             overdue: today > due,
-            request_by: due - Duration::days(30),
+            request_by: months_before(due, 1).unwrap_or(due),
         }
     }
 }
@@ -106,8 +107,9 @@ pub struct RetrofitPriority {
     pub reasons: Vec<String>,
 }
 
-/// Ranks lifts without a connected smart system: crowded places and lifts in use over 10 years
-/// first (opinions item 6), then by age. Ties break by registration code, so the list is stable.
+/// Ranks lifts without a connected smart system: crowded places and lifts in use 10 years or
+/// more (opinions item 6: 使用10年以上, which includes the 10th year: from its anniversary) first,
+/// then by age. Ties break by registration code, so the list is stable.
 pub fn retrofit_priority(
     candidates: &[RetrofitCandidate],
     today: NaiveDate,
@@ -116,16 +118,19 @@ pub fn retrofit_priority(
         .iter()
         .filter(|c| c.smart_system != SmartSystemStatus::Connected)
         .map(|c| {
-            let years = full_years_between(c.commissioned_on, today);
+            let years = full_years(c.commissioned_on, today);
+            let ten_or_more = at_least_years(c.commissioned_on, 10).is_some_and(|d| today >= d);
             let mut score = years.min(40);
             let mut reasons = Vec::new();
             if c.place.is_crowded() {
                 score += 100;
                 reasons.push(format!("crowded place ({:?}): opinions item 6", c.place));
             }
-            if years > 10 {
+            if ten_or_more {
                 score += 100;
-                reasons.push(format!("in use {years} years (> 10): opinions item 6"));
+                reasons.push(format!(
+                    "in use {years} years (10 years or more): opinions item 6"
+                ));
             }
             if c.smart_system == SmartSystemStatus::FittedNotConnected {
                 score += 10;

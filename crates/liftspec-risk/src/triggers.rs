@@ -1,7 +1,10 @@
-//! Risk-assessment triggers as per-city policy: Hangzhou Reg. Art. 32's conditions as "may",
-//! Ningbo's variant where some are "shall"; a component registry of design lives; and the
-//! screening of a lift, each trigger explaining itself (condition, clause, evidence, the date it
-//! first held).
+//! Risk-assessment triggers as per-city policy: Hangzhou Reg. Art. 32's conditions, all "may";
+//! Ningbo Reg. Art. 21's own conditions, "may" for age and disasters that may affect safe
+//! operation and "shall" for seriously damaged main components, a high fault rate or another
+//! situation seriously affecting safe operation; a component registry of design lives (liftspec
+//! defaults, labelled as such in every explanation); and the screening of a lift, each trigger
+//! explaining itself (condition, clause, evidence, the date it first held). Counting follows
+//! `liftspec_model::counting` ("超过十五年": from the day after the 15-year period ends).
 
 use chrono::{Datelike, NaiveDate};
 use liftspec_model::equipment::{anniversary, EquipmentKind};
@@ -42,6 +45,32 @@ pub enum Condition {
         /// Faults in a month.
         faults: u32,
     },
+    /// A main component found seriously damaged (Ningbo Reg. Art. 21: 电梯主要部件严重损害), from
+    /// the lift's safety findings.
+    ComponentSeriouslyDamaged,
+    /// Another situation: any finding that calls for an assessment (Hangzhou Reg. Art. 32(5):
+    /// 其他需要安全风险评估的情形), or only serious ones (Ningbo Reg. Art. 21: 其他严重影响电梯安全运行情形).
+    Other {
+        /// Only findings marked serious count.
+        serious_only: bool,
+    },
+}
+
+/// A finding about a lift's safety, from an inspection, a maintenance visit or an assessment: a
+/// damaged component, or another situation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SafetyFinding {
+    /// The record it comes from.
+    pub id: liftspec_model::id::RecordId,
+    /// When it was found.
+    pub found_on: NaiveDate,
+    /// The main component concerned, if it is about one.
+    pub component: Option<ComponentKind>,
+    /// Whether it seriously affects safe operation (严重).
+    pub serious: bool,
+    /// What was found.
+    pub description: String,
 }
 
 /// One rule of a policy.
@@ -99,6 +128,7 @@ impl RiskError {
 }
 
 const ART32: &str = "Hangzhou Reg. Art. 32";
+const ART21: &str = "Ningbo Reg. Art. 21";
 
 impl Policy {
     /// Parses a policy file.
@@ -106,7 +136,8 @@ impl Policy {
         serde_json::from_str(text).map_err(|e| RiskError::Policy(e.to_string()))
     }
 
-    /// Hangzhou (Reg. Art. 32): every condition a "may".
+    /// Hangzhou (Reg. Art. 32 ¶1): the use unit *may* commission an assessment (可以委托) under
+    /// each of its five items.
     pub fn hangzhou() -> Self {
         let rule = |condition, clause: &str| Rule {
             condition,
@@ -116,37 +147,56 @@ impl Policy {
         Self {
             id: "hangzhou-2020".into(),
             rules: vec![
-                rule(Condition::InServiceOver { years: 15 }, "(1) (in service more than 15 years)"),
+                rule(Condition::InServiceOver { years: 15 }, "(1) (使用期限超过十五年: in service more than 15 years)"),
                 rule(
                     Condition::Disaster {
                         kinds: vec![DisasterKind::Flood, DisasterKind::Fire, DisasterKind::Lightning, DisasterKind::Earthquake, DisasterKind::Other],
                     },
-                    "(2) (flood, fire, lightning, earthquake or other disaster)",
+                    "(2) (hit by flood, fire, lightning, earthquake or another disaster)",
                 ),
-                rule(Condition::ComponentLife, "(3) (main components at design life or design cycles)"),
+                rule(Condition::ComponentLife, "(3) (main components at their design life in years or cycles; the design lives are liftspec defaults unless the registry names the manufacturer's)"),
                 rule(
                     Condition::HighFaultRate { faults: 3 },
-                    "(4) (high fault rate affecting use; ≥ 3 faults in a month is liftspec's default)",
+                    "(4) (a high fault rate affecting use; ≥ 3 faults in a month: liftspec default)",
                 ),
+                rule(Condition::Other { serious_only: false }, "(5) (another situation that calls for an assessment)"),
             ],
         }
     }
 
-    /// Ningbo's variant ([recall]: Ningbo Elevator Safety Regulation Art. 21): disasters and
-    /// components at design life *require* an assessment; age and fault rate remain "may".
+    /// Ningbo (Reg. Art. 21 ¶1), in its own terms: in service more than 15 years, or hit by
+    /// flood, fire, lightning, earthquake or another disaster, *where this may affect safe
+    /// operation* — the use unit **may** commission an assessment (可以委托); main components
+    /// seriously damaged, a high fault rate, or another situation seriously affecting safe
+    /// operation — it **shall** (应当委托). Ningbo has no design-life condition. Whether age or a
+    /// disaster may affect safe operation is a judgement the data cannot make: those triggers say
+    /// so in their clause.
     pub fn ningbo() -> Self {
-        let mut p = Self::hangzhou();
-        p.id = "ningbo".into();
-        for r in &mut p.rules {
-            r.clause = r.clause.replace(ART32, "Ningbo Reg. Art. 21 [recall]");
-            if matches!(
-                r.condition,
-                Condition::Disaster { .. } | Condition::ComponentLife
-            ) {
-                r.obligation = Obligation::Shall;
-            }
+        let rule = |condition, obligation, clause: &str| Rule {
+            condition,
+            obligation,
+            clause: format!("{ART21}{clause}"),
+        };
+        Self {
+            id: "ningbo-2021".into(),
+            rules: vec![
+                rule(Condition::InServiceOver { years: 15 }, Obligation::May, " ¶1 (may: 使用年限超过十五年, in service more than 15 years, where it may affect safe operation — to be judged)"),
+                rule(
+                    Condition::Disaster {
+                        kinds: vec![DisasterKind::Flood, DisasterKind::Fire, DisasterKind::Lightning, DisasterKind::Earthquake, DisasterKind::Other],
+                    },
+                    Obligation::May,
+                    " ¶1 (may: hit by flood, fire, lightning, earthquake or another disaster, where it may affect safe operation — to be judged)",
+                ),
+                rule(Condition::ComponentSeriouslyDamaged, Obligation::Shall, " ¶1 (shall: 电梯主要部件严重损害, main components seriously damaged)"),
+                rule(
+                    Condition::HighFaultRate { faults: 3 },
+                    Obligation::Shall,
+                    " ¶1 (shall: 运行故障率高, a high fault rate; ≥ 3 faults in a month: liftspec default)",
+                ),
+                rule(Condition::Other { serious_only: true }, Obligation::Shall, " ¶1 (shall: another situation seriously affecting safe operation)"),
+            ],
         }
-        p
     }
 }
 
@@ -160,7 +210,22 @@ pub struct DesignLife {
     pub years: Option<u32>,
     /// Cycles (runs, or door cycles for door parts), if rated in cycles.
     pub cycles: Option<u64>,
+    /// Where the figures come from, shown in every explanation that uses them (`None`:
+    /// liftspec's default).
+    #[serde(default)]
+    pub source: Option<String>,
 }
+
+impl DesignLife {
+    /// Where the figures come from, for explanations.
+    pub fn source(&self) -> &str {
+        self.source.as_deref().unwrap_or(DEFAULT_LIFE_SOURCE)
+    }
+}
+
+/// How a default design life is labelled wherever it reaches a user.
+pub const DEFAULT_LIFE_SOURCE: &str =
+    "liftspec default design life, not a figure from the Regulation or the manufacturer";
 
 /// Design lives of main components (liftspec defaults [recall], pending manufacturers' data).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -177,6 +242,7 @@ impl ComponentRegistry {
             component,
             years,
             cycles,
+            source: None,
         };
         Self {
             components: vec![
@@ -235,6 +301,9 @@ pub struct LiftRiskInput {
     pub disasters: Vec<DisasterExposure>,
     /// Main components replaced (their life starts again).
     pub replacements: Vec<ComponentReplacement>,
+    /// Safety findings (damaged components, other situations); none if absent.
+    #[serde(default)]
+    pub findings: Vec<SafetyFinding>,
 }
 
 /// A trigger that holds, explained.
@@ -283,7 +352,7 @@ pub fn screen(
             Condition::InServiceOver { years } => {
                 // "More than N years": from the day after the N-th anniversary.
                 // (No day after the anniversary in the calendar: the condition cannot hold yet.)
-                let first = anniversary(lift.commissioned_on, *years).and_then(|d| d.succ_opt());
+                let first = liftspec_model::counting::more_than_years(lift.commissioned_on, *years);
                 if let Some(first) = first {
                     if today >= first {
                         found(
@@ -335,7 +404,11 @@ pub fn screen(
                     let since = replaced.unwrap_or(lift.commissioned_on);
                     if let Some(years) = life.years {
                         if let Some(due) = anniversary(since, years).filter(|d| *d <= today) {
-                            evidence.push(format!("{:?}: in use since {since}, design life {years} years reached on {due}", life.component));
+                            evidence.push(format!(
+                                "{:?}: in use since {since}, design life {years} years reached on {due} ({})",
+                                life.component,
+                                life.source()
+                            ));
                             first = Some(first.map_or(due, |f| f.min(due)));
                         }
                     }
@@ -350,8 +423,10 @@ pub fn screen(
                         };
                         if used >= cycles && c.on <= today {
                             evidence.push(format!(
-                                "{:?}: {used} cycles by {} (design {cycles})",
-                                life.component, c.on
+                                "{:?}: {used} cycles by {} (design {cycles}: {})",
+                                life.component,
+                                c.on,
+                                life.source()
                             ));
                             first = Some(first.map_or(c.on, |f| f.min(c.on)));
                         }
@@ -377,9 +452,51 @@ pub fn screen(
                         "highFaultRate",
                         months
                             .iter()
-                            .map(|(y, m, n)| format!("{n} faults in {y}-{m:02}"))
+                            .map(|(y, m, n)| {
+                                format!("{n} faults in {y}-{m:02} (threshold {faults} a month: liftspec default)")
+                            })
                             .collect(),
                         first,
+                    );
+                }
+            }
+            Condition::ComponentSeriouslyDamaged | Condition::Other { .. } => {
+                let component = matches!(rule.condition, Condition::ComponentSeriouslyDamaged);
+                let serious_only = match rule.condition {
+                    Condition::Other { serious_only } => serious_only,
+                    _ => true,
+                };
+                let mut hits: Vec<&SafetyFinding> = lift
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.found_on <= today
+                            && f.component.is_some() == component
+                            && (f.serious || !serious_only)
+                    })
+                    .collect();
+                hits.sort_by_key(|f| f.found_on);
+                if let Some(first) = hits.first() {
+                    found(
+                        if component {
+                            "componentSeriouslyDamaged"
+                        } else {
+                            "other"
+                        },
+                        hits.iter()
+                            .map(|f| {
+                                format!(
+                                    "{}{} on {} (record {})",
+                                    f.component
+                                        .as_ref()
+                                        .map_or(String::new(), |c| format!("{c:?}: ")),
+                                    f.description,
+                                    f.found_on,
+                                    f.id
+                                )
+                            })
+                            .collect(),
+                        first.found_on,
                     );
                 }
             }

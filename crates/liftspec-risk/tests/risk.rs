@@ -29,6 +29,7 @@ fn lift(commissioned: NaiveDate) -> LiftRiskInput {
         monthly_faults: vec![],
         disasters: vec![],
         replacements: vec![],
+        findings: Vec::new(),
     }
 }
 
@@ -57,7 +58,8 @@ fn more_than_15_years_starts_the_day_after_the_anniversary() {
     assert_eq!(over.first_held, d(2026, 5, 2));
     assert!(over.clause.contains("Art. 32(1)"));
     assert!(over.evidence[0].contains("2011-05-01"));
-    // Commissioned on 29 February: the anniversary in a common year is 1 March.
+    // Commissioned on 29 February: the 15-year period ends on 28 February 2023 (Civil Code
+    // Art. 202), so "more than 15 years" holds from 1 March.
     let leap = lift(d(2008, 2, 29));
     let t = screen(
         &Policy::hangzhou(),
@@ -71,7 +73,7 @@ fn more_than_15_years_starts_the_day_after_the_anniversary() {
             .find(|t| t.condition == "inServiceOver")
             .unwrap()
             .first_held,
-        d(2023, 3, 2)
+        d(2023, 3, 1)
     );
 }
 
@@ -101,7 +103,7 @@ fn components_reach_their_design_life_in_years_or_cycles_and_replacement_resets_
     assert_eq!(c.first_held, d(2026, 6, 1));
     assert_eq!(
         c.evidence,
-        vec!["SuspensionMeans: 2000000 cycles by 2026-06-01 (design 2000000)".to_string()]
+        vec!["SuspensionMeans: 2000000 cycles by 2026-06-01 (design 2000000: liftspec default design life, not a figure from the Regulation or the manufacturer)".to_string()]
     );
     // At 20 M runs the traction machine and brake join.
     l.counters = counters(20_000_000);
@@ -208,7 +210,10 @@ fn disasters_and_fault_rates_trigger_from_their_date_and_cities_differ() {
     );
     let faults = hz.iter().find(|t| t.condition == "highFaultRate").unwrap();
     assert_eq!(faults.first_held, d(2026, 8, 1));
-    assert_eq!(faults.evidence, vec!["3 faults in 2026-08".to_string()]);
+    assert_eq!(
+        faults.evidence,
+        vec!["3 faults in 2026-08 (threshold 3 a month: liftspec default)".to_string()]
+    );
     let nb = screen(
         &Policy::ningbo(),
         &ComponentRegistry::default_lives(),
@@ -216,20 +221,22 @@ fn disasters_and_fault_rates_trigger_from_their_date_and_cities_differ() {
         today,
     )
     .unwrap();
-    assert_eq!(
-        nb.iter()
-            .find(|t| t.condition == "disaster")
-            .unwrap()
-            .obligation,
-        Obligation::Shall
+    // Ningbo Reg. Art. 21 ¶1: a disaster that may affect safe operation — may; a high fault
+    // rate — shall; and no design-life condition at all.
+    let disaster = nb.iter().find(|t| t.condition == "disaster").unwrap();
+    assert_eq!(disaster.obligation, Obligation::May);
+    assert!(
+        disaster.clause.contains("Ningbo Reg. Art. 21 ¶1")
+            && disaster.clause.contains("may affect safe operation")
     );
     assert_eq!(
         nb.iter()
             .find(|t| t.condition == "highFaultRate")
             .unwrap()
             .obligation,
-        Obligation::May
+        Obligation::Shall
     );
+    assert!(!nb.iter().any(|t| t.clause.contains("[recall]")));
     // Two faults a month are not a high fault rate; a disaster after today does not count yet.
     let mut quiet = lift(d(2020, 1, 1));
     quiet.monthly_faults = vec![(2026, 7, 2)];
@@ -253,6 +260,7 @@ fn bad_input_gets_a_precise_error() {
         component: ComponentKind::Buffer,
         years: None,
         cycles: None,
+        source: None,
     });
     let e = screen(
         &Policy::hangzhou(),
@@ -304,11 +312,55 @@ fn the_inspection_cycle_is_two_years_then_yearly_with_overdue_flags() {
         (young.due, young.self_test, young.overdue),
         (d(2027, 6, 1), Some(d(2026, 6, 1)), false)
     );
-    assert_eq!(young.request_by, d(2027, 5, 2));
+    // Hangzhou Reg. Art. 31 ¶1, 届满前一个月: the corresponding day a month before (not 30 days).
+    assert_eq!(young.request_by, d(2027, 5, 1));
+    let march = cycle.next(d(2015, 3, 31), d(2025, 3, 31), d(2026, 1, 1));
+    assert_eq!(
+        (march.due, march.request_by),
+        (d(2027, 3, 31), d(2027, 2, 28)),
+        "no 31 February"
+    );
     let old = cycle.next(d(2005, 6, 1), d(2025, 6, 1), d(2026, 11, 30));
     assert_eq!(
         (old.due, old.self_test, old.overdue),
         (d(2026, 6, 1), None, true)
+    );
+    // "More than 15 years" at the inspection: on the 15th anniversary still the young cycle,
+    // from the day after the yearly one.
+    let on_anniversary = cycle.next(d(2010, 6, 1), d(2025, 6, 1), d(2025, 6, 1));
+    assert_eq!(on_anniversary.due, d(2027, 6, 1));
+    let day_after = cycle.next(d(2010, 6, 1), d(2025, 6, 2), d(2025, 6, 2));
+    assert_eq!(day_after.due, d(2026, 6, 2));
+}
+
+/// Implementation opinions item 6: 使用10年以上 includes the 10th year — a lift qualifies on its
+/// 10th anniversary, not a day before; a 29 February commissioning completes ten years on
+/// 28 February of a common year (Civil Code Art. 202).
+#[test]
+fn retrofit_priority_counts_ten_years_or_more_from_the_anniversary() {
+    let candidate = |commissioned| RetrofitCandidate {
+        registration_code: code(1),
+        place: PlaceCategory::Residential,
+        commissioned_on: commissioned,
+        smart_system: SmartSystemStatus::NotFitted,
+        district: "上城区".into(),
+    };
+    let old_enough = |commissioned, today| {
+        retrofit_priority(&[candidate(commissioned)], today)[0]
+            .reasons
+            .iter()
+            .any(|r| r.contains("10 years or more"))
+    };
+    assert!(!old_enough(d(2016, 12, 1), d(2026, 11, 30)));
+    assert!(
+        old_enough(d(2016, 11, 30), d(2026, 11, 30)),
+        "the anniversary itself"
+    );
+    assert!(old_enough(d(2016, 11, 29), d(2026, 11, 30)));
+    assert!(!old_enough(d(2016, 2, 29), d(2026, 2, 27)));
+    assert!(
+        old_enough(d(2016, 2, 29), d(2026, 2, 28)),
+        "leap day, common year"
     );
 }
 
@@ -468,4 +520,91 @@ fn fifteen_years_before_the_calendar_ends() {
         found.iter().all(|t| t.condition != "inServiceOver"),
         "no day after the anniversary"
     );
+}
+
+/// Ningbo Reg. Art. 21 ¶1's "shall" conditions: a seriously damaged main component, another
+/// situation seriously affecting safe operation; Hangzhou's Art. 32(5) takes any finding, as
+/// "may".
+#[test]
+fn ningbo_requires_an_assessment_for_serious_damage_and_hangzhou_allows_one_for_any_finding() {
+    let finding = |component: Option<ComponentKind>, serious: bool| SafetyFinding {
+        id: RecordId::parse("F-1").unwrap(),
+        found_on: d(2026, 3, 1),
+        component,
+        serious,
+        description: "found at periodic inspection".into(),
+    };
+    let registry = ComponentRegistry::default_lives();
+    let today = d(2026, 11, 30);
+    let mut l = lift(d(2020, 1, 1));
+    l.findings = vec![finding(Some(ComponentKind::Brake), true)];
+    let nb = screen(&Policy::ningbo(), &registry, &l, today).unwrap();
+    let damaged = nb
+        .iter()
+        .find(|t| t.condition == "componentSeriouslyDamaged")
+        .unwrap();
+    assert_eq!(
+        (damaged.obligation, damaged.first_held),
+        (Obligation::Shall, d(2026, 3, 1))
+    );
+    // Not serious: no Ningbo trigger.
+    l.findings = vec![
+        finding(Some(ComponentKind::Brake), false),
+        finding(None, false),
+    ];
+    assert!(screen(&Policy::ningbo(), &registry, &l, today)
+        .unwrap()
+        .is_empty());
+    // Hangzhou Art. 32(5): another situation, any finding, may.
+    let hz = screen(&Policy::hangzhou(), &registry, &l, today).unwrap();
+    let other = hz.iter().find(|t| t.condition == "other").unwrap();
+    assert_eq!(other.obligation, Obligation::May);
+    assert!(other.clause.contains("Art. 32(5)"));
+    // Ningbo's "other": only serious situations, shall.
+    l.findings = vec![finding(None, true)];
+    let nb = screen(&Policy::ningbo(), &registry, &l, today).unwrap();
+    assert_eq!(
+        nb.iter()
+            .find(|t| t.condition == "other")
+            .unwrap()
+            .obligation,
+        Obligation::Shall
+    );
+    // A design life reached is Hangzhou's Art. 32(3), not a Ningbo condition, and says its
+    // figures are liftspec's defaults.
+    let old = lift(d(1995, 1, 1));
+    assert!(!conditions(&Policy::ningbo(), &old, today).contains(&"componentLife".to_string()));
+    let hz = screen(&Policy::hangzhou(), &registry, &old, today).unwrap();
+    let life = hz.iter().find(|t| t.condition == "componentLife").unwrap();
+    assert!(life
+        .evidence
+        .iter()
+        .all(|e| e.contains("liftspec default design life")));
+    assert!(life.clause.contains("liftspec defaults"));
+}
+
+/// The `risk_policy` fuzz target starts from the built-in policies (`fuzz/seeds/risk_policy/`);
+/// regenerate with `LIFTSPEC_BLESS=1` when they change.
+#[test]
+fn fuzz_seeds_are_current() {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/risk_policy");
+    let bless = std::env::var_os("LIFTSPEC_BLESS").is_some();
+    for (name, policy) in [
+        ("hangzhou", Policy::hangzhou()),
+        ("ningbo", Policy::ningbo()),
+    ] {
+        let text = serde_json::to_string_pretty(&policy).unwrap() + "\n";
+        let path = dir.join(format!("{name}.json"));
+        if bless {
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            assert_eq!(
+                std::fs::read_to_string(&path).ok().as_deref(),
+                Some(text.as_str()),
+                "{name}: regenerate with LIFTSPEC_BLESS=1"
+            );
+        }
+        assert_eq!(Policy::from_json(&text).unwrap(), policy);
+    }
 }
