@@ -77,7 +77,10 @@ struct RescueSummary {
     within_limit: usize,
     cross_unit: usize,
     fire_service: usize,
+    /// Mean minutes from the unit receiving the report to arrival (Art. 30's clock).
     mean_arrival_min: f64,
+    /// Mean minutes between the first report and a unit receiving it: the platform's own delay.
+    mean_platform_delay_min: f64,
     arrival_minutes: BTreeMap<String, u32>,
 }
 
@@ -86,7 +89,7 @@ struct RescueSummary {
 /// after the offer, travel by the road estimate and release the passengers in five minutes.
 fn rescues(
     city: &liftspec_sim::city::City,
-    trapped: &[(i64, u32, Option<i16>)],
+    trapped: &[(i64, u32, Option<i16>, i64)],
     end: i64,
 ) -> Result<RescueSummary, Failure> {
     use liftspec_rescue::dispatch::{CrewSite, RoadEstimate, TravelTime};
@@ -134,18 +137,21 @@ fn rescues(
     // Every call gets a fresh idempotency key (a key used for another call is refused).
     let mut key = 0u64;
     let mut next = 0;
+    let mut records = Vec::new();
     let Some(first) = trapped.iter().map(|t| t.0).min() else {
         return Ok(RescueSummary::default());
     };
     let mut now = first;
     while now <= end + 3 * 3_600_000 {
         while next < trapped.len() && trapped[next].0 <= now {
-            let (_, lift, floor) = trapped[next];
+            let (_, lift, floor, stopped) = trapped[next];
             let by = ReportBy::Telemetry(sites[lift as usize].registration_code.to_string());
             key += 1;
-            // A refused report would lose an entrapment: that is a failure, not a statistic.
+            // A refused report would lose an entrapment: that is a failure, not a statistic. The
+            // telemetry knows when the car stopped: the two-hour rule counts from there.
+            let since = Some(Timestamp::from_millis(stopped));
             service
-                .report_at(key, by, 1, floor, Timestamp::from_millis(now))
+                .report_trapped(key, by, 1, floor, since, Timestamp::from_millis(now))
                 .map_err(|e| {
                     Failure(format!("rescue report for lift {lift}: {e} ({})", e.code()))
                 })?;
@@ -177,11 +183,14 @@ fn rescues(
                     plan.push((at + 5 * 60_000, 2, incident, crew));
                 }
                 2 if service.release(key, &crew, &incident, t).is_ok() => {
-                    let _ = service.close(
-                        &incident,
-                        liftspec_model::record::RescueCause::EquipmentFault,
-                        t,
-                    );
+                    let record = service
+                        .close(
+                            &incident,
+                            liftspec_model::record::RescueCause::EquipmentFault,
+                            t,
+                        )
+                        .map_err(|e| Failure(format!("closing {incident}: {e} ({})", e.code())))?;
+                    records.push(record);
                 }
                 _ => {}
             }
@@ -198,20 +207,20 @@ fn rescues(
         now += 30_000;
     }
     let mut summary = RescueSummary::default();
-    let mut total = 0.0;
+    let (mut total, mut delay) = (0.0, 0.0);
     for x in service.incidents() {
         summary.incidents += 1;
         summary.cross_unit += usize::from(x.tier == 2);
         summary.fire_service += usize::from(x.tier == 3);
-        if let Some(a) = x.arrived_at {
-            let minutes = a.millis_since(x.reported_at) as f64 / 60_000.0;
+    }
+    // One definition for every figure: the rescue record's, exact, from the unit's receipt.
+    let limits = RescuePolicy::default().arrival;
+    for r in &records {
+        summary.within_limit += usize::from(r.arrived_within(&limits));
+        delay += r.platform_delay_ms().unwrap_or(0) as f64 / 60_000.0;
+        if let Some(ms) = r.arrival_ms() {
+            let minutes = ms as f64 / 60_000.0;
             total += minutes;
-            let limit = if sites[x.lift as usize].built_up {
-                30.0
-            } else {
-                60.0
-            };
-            summary.within_limit += usize::from(minutes <= limit);
             let bin = match minutes as u32 {
                 0..=9 => "a: under 10 min",
                 10..=19 => "b: 10-20 min",
@@ -227,6 +236,11 @@ fn rescues(
         total / f64::from(arrived)
     } else {
         0.0
+    };
+    summary.mean_platform_delay_min = if records.is_empty() {
+        0.0
+    } else {
+        delay / records.len() as f64
     };
     Ok(summary)
 }
@@ -274,7 +288,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut detections: BTreeMap<String, u32> = BTreeMap::new();
     let mut detected_lifts: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
     let (mut frames, mut rejected) = (0u64, 0u64);
-    let mut trapped: Vec<(i64, u32, Option<i16>)> = Vec::new();
+    let mut trapped: Vec<(i64, u32, Option<i16>, i64)> = Vec::new();
     // Each terminal's latest Statistics: the run and door-cycle counters that risk screening
     // compares with the components' design cycles (Art. 32(3)).
     let mut counters: Vec<Option<Counters>> = vec![None; city.lifts.len()];
@@ -300,7 +314,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                         x.kind,
                         DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
                     ) {
-                        trapped.push((x.detected_at.millis(), i as u32, x.floor));
+                        trapped.push((x.detected_at.millis(), i as u32, x.floor, x.at.millis()));
                     }
                 }
             }
@@ -344,7 +358,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 x.kind,
                 DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
             ) {
-                trapped.push((x.detected_at.millis(), frame.lift, x.floor));
+                trapped.push((x.detected_at.millis(), frame.lift, x.floor, x.at.millis()));
             }
         }
     }
@@ -394,6 +408,8 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                     // Every simulated lift reports through a terminal; insurance is not simulated.
                     insured: false,
                     smart_terminal: true,
+                    // The duty begins at commissioning (the unit cannot maintain a lift before it exists).
+                    maintained_since: Some(l.commissioned_on),
                 })
                 .collect(),
             technicians: mu.technicians.len() as u32,
@@ -403,7 +419,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         .collect();
     let period = Period::year(2025).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     let evaluations = evaluate_all(
-        &RuleSet::hangzhou_maintenance(),
+        &RuleSet::default_maintenance_unit(),
         &units,
         &year.records,
         &period,
@@ -468,6 +484,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 .cloned()
                 .unwrap_or_default(),
             replacements: Vec::new(),
+            findings: Vec::new(),
         };
         let found =
             screen(&policy, &registry, &input, today).map_err(|e| Failure(e.to_string()))?;
@@ -542,7 +559,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
             )
         );
         println!(
-            "{}: {} entrapments dispatched; {}, mean arrival {:.1} min; {} cross-unit (Art. 37), {} to the fire service.",
+            "{}: {} entrapments dispatched; {}, mean arrival {:.1} min after the unit received the report (the platform's own delay: {:.1} min); {} cross-unit (Art. 37), {} to the fire service.",
             p.bold("Rescue"),
             report.rescue.incidents,
             p.verdict(
@@ -550,6 +567,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 format!("{} within the Art. 30 limit", report.rescue.within_limit)
             ),
             report.rescue.mean_arrival_min,
+            report.rescue.mean_platform_delay_min,
             report.rescue.cross_unit,
             report.rescue.fire_service
         );

@@ -115,7 +115,7 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
         Some(path) => {
             RuleSet::from_json(&read(path)?).map_err(|e| Failure(format!("{path}: {e}")))?
         }
-        None => RuleSet::hangzhou_maintenance(),
+        None => RuleSet::default_maintenance_unit(),
     };
     let unit: CreditCode = unit.parse().map_err(|e| Failure(format!("--unit: {e}")))?;
     let period = Period::year(year).map_err(|e| Failure(format!("--year: {e} ({})", e.code())))?;
@@ -147,6 +147,7 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
                         family,
                         insured: false,
                         smart_terminal: false,
+                        maintained_since: None,
                     },
                 );
             }
@@ -204,6 +205,9 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
                 &d.clause,
                 &d.records,
             );
+            for evidence in &d.evidence {
+                println!("      {evidence}");
+            }
         }
         for b in &e.bonuses {
             line(

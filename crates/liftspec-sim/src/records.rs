@@ -13,7 +13,7 @@ use liftspec_model::id::{IncidentId, RecordId};
 use liftspec_model::record::{
     ComplaintCategory, ComplaintRecord, ComponentKind, ComponentReplacement, DisasterExposure,
     DisasterKind, FaultRecord, FaultSource, InspectionKind, InspectionRecord, InspectionResult,
-    MaintenanceRecord, Record, RescueCause, RescueRecord, UseUnitConfirmation,
+    MaintenanceRecord, Record, RescueCause, RescueRecord, SmartSystemCheck, UseUnitConfirmation,
 };
 use liftspec_model::time::Timestamp;
 
@@ -91,9 +91,18 @@ pub fn year_of_records(city: &City, year: i32, seed: u64) -> YearOfRecords {
     let mut n = 0u64;
     for (index, lift) in city.lifts.iter().enumerate() {
         let mut r = Rng::derive(seed, STREAM_RECORDS, 1_000_000 + index as u64);
+        // The use unit's and the inspection body's timeliness come from a stream of their own, so
+        // they leave every other draw as it was.
+        let mut d = Rng::derive(seed, STREAM_RECORDS, 3_000_000 + index as u64);
         let q = unit_quality[lift.maintenance_unit as usize];
         let unit = &city.maintenance_units[lift.maintenance_unit as usize];
         let building = &city.buildings[lift.building as usize];
+        let use_unit_diligence = Rng::derive(
+            seed,
+            STREAM_RECORDS,
+            2_000_000 + u64::from(building.use_unit),
+        )
+        .range(0.3, 1.0);
         let use_unit = &city.use_units[building.use_unit as usize];
         let years = liftspec_model::equipment::full_years_between(lift.commissioned_on, last);
         let wear = 1.0 + f64::from(years) / 15.0;
@@ -184,6 +193,32 @@ pub fn year_of_records(city: &City, year: i32, seed: u64) -> YearOfRecords {
             result,
             report_number: format!("HZTJ{year}{index:07}"),
             next_due: inspect_day + Duration::days(interval),
+            // Requested five to seven weeks ahead, or late by a diligent-less use unit.
+            requested_on: periodic.then(|| {
+                let ahead = if d.chance(0.15 * (1.0 - use_unit_diligence)) {
+                    d.int(3, 25)
+                } else {
+                    d.int(35, 50)
+                };
+                inspect_day - Duration::days(ahead)
+            }),
+            // The report a few days after the inspection; now and then later than ten working
+            // days (Art. 31 ¶2).
+            report_issued_on: Some(
+                inspect_day
+                    + Duration::days(if d.chance(0.04) {
+                        d.int(15, 25)
+                    } else {
+                        d.int(1, 10)
+                    }),
+            ),
+            smart_system: periodic.then(|| {
+                if d.chance(0.08 * (1.0 - use_unit_diligence)) {
+                    SmartSystemCheck::NotEffective
+                } else {
+                    SmartSystemCheck::Effective
+                }
+            }),
         }));
         // Faults: a few a year, more for old lifts and poor maintenance; some trap passengers.
         let fault_rate = 1.2 * wear * (1.0 + 1.5 * (1.0 - q));
@@ -203,11 +238,20 @@ pub fn year_of_records(city: &City, year: i32, seed: u64) -> YearOfRecords {
                 cleared_at: Some(cleared),
                 handling: HandlingStatus::Done,
                 source: FaultSource::Telemetry,
+                written_notice_at: None,
             }));
             if code == 11 {
-                records.push(Record::Rescue(rescue(
-                    &mut r, city, index, raised, q, &mut n,
-                )));
+                let mut record = rescue(&mut r, city, index, raised, q, &mut n);
+                // The use unit organises the rescue and reports to the regulator (Art. 20(3)),
+                // promptly if diligent.
+                let minutes = |m: i64| Timestamp::from_millis(raised.millis() + m * 60_000);
+                record.use_unit_organised_at = Some(minutes(d.int(1, 6)));
+                record.regulator_reported_at = if d.chance(0.2 * (1.0 - use_unit_diligence)) {
+                    d.chance(0.5).then(|| minutes(d.int(70, 240)))
+                } else {
+                    Some(minutes(d.int(5, 45)))
+                };
+                records.push(Record::Rescue(record));
             }
         }
         // Complaints: rare, more against poor units.
@@ -231,6 +275,7 @@ pub fn year_of_records(city: &City, year: i32, seed: u64) -> YearOfRecords {
                 received_at: at(day, r.int(8 * 60, 20 * 60)),
                 category,
                 substantiated: Some(r.chance(0.3 + 0.4 * (1.0 - q))),
+                complainant: None,
             }));
         }
         // Component replacements on old lifts.
@@ -312,6 +357,12 @@ fn rescue(
         incident: IncidentId::parse(number.as_str()).expect("a valid id format"),
         lift: lift.registration_code.clone(),
         reported_at: reported,
+        // The telemetry saw the car stop 30 s before it reported; the unit got the offer a
+        // minute after the report.
+        trapped_since: Some(Timestamp::from_millis(reported.millis() - 30_000)),
+        unit_notified_at: Some(m(1)),
+        use_unit_organised_at: None,
+        regulator_reported_at: None,
         dispatched_at: Some(m(1)),
         accepted_at: Some(m(2)),
         arrived_at: Some(m(arrival_min)),
