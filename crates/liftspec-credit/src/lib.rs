@@ -2,8 +2,9 @@
 //! and 13; Hangzhou Reg. Art. 36).
 //!
 //! - [`rules`]: rule sets as data (JSON) — dimensions, indicators, vetoes, bonus items, grade
-//!   bands, clauses — with liftspec's default for maintenance units modelled on Hangzhou's five
-//!   dimensions;
+//!   bands, clauses, duties — with liftspec's defaults for maintenance, use, manufacturing and
+//!   operating units and inspection bodies (the maintenance-unit default follows Hangzhou's five
+//!   dimensions), every number labelled as liftspec's;
 //! - [`evaluate`]: scores, grades and explanations from records, appeals and period changes;
 //! - [`timeline`]: grades that move within a cycle, each move explained;
 //! - [`spot`]: check frequency by grade and the reproducible "double random, one public" draw;
@@ -24,3 +25,8 @@ pub mod procurement;
 pub mod rules;
 pub mod spot;
 pub mod timeline;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -37,3 +37,8 @@ pub mod fleet;
 pub mod lift;
 pub mod maintenance;
 pub mod thresholds;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -40,3 +40,8 @@ pub mod record;
 #[cfg(feature = "schema")]
 mod schema;
 pub mod time;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

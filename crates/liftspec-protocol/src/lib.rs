@@ -60,3 +60,8 @@ pub mod wire;
 
 /// The protocol version this crate speaks.
 pub const PROTOCOL_VERSION: u8 = 2;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -30,3 +30,8 @@
 pub mod dispatch;
 pub mod policy;
 pub mod service;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

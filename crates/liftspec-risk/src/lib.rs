@@ -30,3 +30,8 @@
 pub mod grade;
 pub mod planning;
 pub mod triggers;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

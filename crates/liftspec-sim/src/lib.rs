@@ -29,3 +29,8 @@ pub mod network;
 pub mod records;
 pub mod rng;
 pub mod stream;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
