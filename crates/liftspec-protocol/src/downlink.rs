@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 
 use liftspec_model::time::Timestamp;
 
-use crate::auth::{AuthError, AuthScheme, DeviceCredentials, DeviceKeys, MacPurpose};
+use crate::auth::{AuthError, DeviceCredentials, DeviceKeys};
 use crate::message::{Ack, Body, Command, MessageKind, Nack, Resume};
 use crate::validate::{validate_platform, ValidationError};
 use crate::wire::{self, DecodeError, DeviceId, EncodeError, Envelope, MAX_SEQ};
@@ -197,28 +197,18 @@ impl DownlinkReceiver {
     /// Verifies, checks and de-duplicates one platform frame.
     pub fn receive(&mut self, bytes: &[u8], keys: &DeviceKeys) -> Result<Inbound, DownlinkError> {
         let frame = wire::decode(bytes)?;
-        let envelope = frame.envelope;
-        if envelope.device != self.device {
+        if frame.envelope.device != self.device {
             return Err(DownlinkError::WrongDevice {
                 expected: self.device.clone(),
-                found: envelope.device,
+                found: frame.envelope.device,
             });
         }
-        let kind = envelope.body.kind();
+        let kind = frame.envelope.body.kind();
         if kind.from_device() {
             return Err(DownlinkError::WrongDirection(kind));
         }
-        if frame.scheme != AuthScheme::HmacSha256 {
-            return Err(AuthError::WrongScheme {
-                kind,
-                expected: AuthScheme::HmacSha256,
-            }
-            .into());
-        }
-        let (signed, tag) = bytes.split_at(frame.tag_start.min(bytes.len()));
-        if !keys.mac_keys().verify(MacPurpose::Downlink, signed, tag) {
-            return Err(AuthError::BadTag.into());
-        }
+        frame.verify_platform(bytes, keys.mac_keys())?;
+        let envelope = frame.envelope;
         validate_platform(&envelope)?;
         self.mark(envelope.epoch, envelope.seq)?;
         Ok(match envelope.body {

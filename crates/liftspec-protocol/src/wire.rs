@@ -306,6 +306,15 @@ impl Frame {
         }
     }
 
+    /// Verifies a platform → device frame with the MAC keys alone, which is what a device holds:
+    /// the scheme its kind requires (HMAC) and the downlink key. A device frame reflected back
+    /// fails here, since it carries the uplink key's tag.
+    pub fn verify_platform(&self, bytes: &[u8], macs: &MacKeys) -> Result<(), AuthError> {
+        self.check_scheme()?;
+        let (signed, tag) = bytes.split_at(self.tag_start.min(bytes.len()));
+        mac_ok(macs, MacPurpose::Downlink, signed, tag)
+    }
+
     /// The scheme rules of `docs/protocol.md` §4: kinds with one required scheme use it, kinds
     /// that must be signed are not only MACed, and scheme 3 is Register's alone.
     fn check_scheme(&self) -> Result<(), AuthError> {

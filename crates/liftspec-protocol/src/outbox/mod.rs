@@ -205,6 +205,16 @@ pub struct OutboxStats {
     pub store_failures: u64,
 }
 
+impl OutboxStats {
+    /// Passes a store write's result on, counting a failure.
+    fn stored(&mut self, result: Result<(), StoreError>) -> Result<(), OutboxError> {
+        if result.is_err() {
+            self.store_failures += 1;
+        }
+        Ok(result?)
+    }
+}
+
 /// The device's outbox.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -367,10 +377,7 @@ impl Outbox {
     /// Writes the counter if the stored one lags.
     fn store_counter(&mut self, store: &mut dyn OutboxStore) -> Result<(), OutboxError> {
         if self.counter_dirty {
-            if let Err(e) = store.put_counter(&self.counter()) {
-                self.stats.store_failures += 1;
-                return Err(e.into());
-            }
+            self.stats.stored(store.put_counter(&self.counter()))?;
             self.counter_dirty = false;
         }
         Ok(())
@@ -432,10 +439,7 @@ impl Outbox {
             discarded: None,
             rejected: None,
         };
-        if let Err(e) = store.put(&entry) {
-            self.stats.store_failures += 1;
-            return Err(e.into());
-        }
+        self.stats.stored(store.put(&entry))?;
         self.entries.insert(seq, entry);
         // The frame is durable; the counter and evictions can be repaired later.
         let _ = self.store_counter(store);
@@ -537,10 +541,7 @@ impl Outbox {
             discarded: Some(discarded),
             rejected: None,
         };
-        if let Err(e) = store.put(&tombstone) {
-            self.stats.store_failures += 1;
-            return Err(e.into());
-        }
+        self.stats.stored(store.put(&tombstone))?;
         let mut replaced = Vec::new();
         if seq != start {
             replaced.push(seq);
@@ -553,11 +554,8 @@ impl Outbox {
         }
         self.entries.insert(start, tombstone);
         for s in replaced {
-            if let Err(e) = store.remove(s) {
-                // The tombstone covers it: restore drops it.
-                self.stats.store_failures += 1;
-                return Err(e.into());
-            }
+            // The tombstone covers it: restore drops it.
+            self.stats.stored(store.remove(s))?;
         }
         Ok(true)
     }
@@ -633,10 +631,7 @@ impl Outbox {
         self.store_counter(store)?;
         let mut removed = 0;
         for seq in acked {
-            if let Err(e) = store.remove(seq) {
-                self.stats.store_failures += 1;
-                return Err(e.into());
-            }
+            self.stats.stored(store.remove(seq))?;
             self.entries.remove(&seq);
             self.stats.acknowledged += 1;
             removed += 1;
@@ -670,10 +665,7 @@ impl Outbox {
             }
             entry.rejected = Some(nack.reason);
             let entry = entry.clone();
-            if let Err(e) = store.put(&entry) {
-                self.stats.store_failures += 1;
-                return Err(e.into());
-            }
+            self.stats.stored(store.put(&entry))?;
             return Ok(NackOutcome::KeptCritical);
         }
         if self.replace_with_tombstone(nack.seq, now, keys, store)? {

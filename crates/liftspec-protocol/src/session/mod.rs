@@ -167,12 +167,7 @@ impl ReceiverSession {
     /// assert_eq!((session.epoch(), session.next_expected()), (Some(7), 1_000));
     /// ```
     pub fn starting_at(epoch: u32, next_expected: u64, config: SessionConfig) -> Self {
-        let mut session = Self::with_config(config);
-        session
-            .live
-            .push(EpochState::new(epoch, next_expected, i64::MIN));
-        session.current = Some(epoch);
-        session
+        Self::resuming(&[(epoch, next_expected)], config)
     }
 
     /// A session that continues several epochs at once, each at its next expected number, the
@@ -435,18 +430,7 @@ impl ReceiverSession {
         let mut nack = None;
         let state = &mut self.live[index];
         let outcome = match invalid {
-            Some(err) if kind.is_critical() && kind != MessageKind::Discarded => {
-                flags.implausible = Some(alloc::boxed::Box::new(err));
-                state.sequence(
-                    envelope,
-                    fingerprint,
-                    flags,
-                    &self.config,
-                    &mut self.stats,
-                    &mut out,
-                )
-            }
-            Some(err) => {
+            Some(err) if !delivered_when_invalid(kind) => {
                 state.reject(seq, &self.config, &mut self.stats);
                 nack = Some(Nack {
                     epoch,
@@ -457,14 +441,17 @@ impl ReceiverSession {
                 state.drain(&self.config, &mut self.stats, &mut out);
                 ReceiveOutcome::Rejected
             }
-            None => state.sequence(
-                envelope,
-                fingerprint,
-                flags,
-                &self.config,
-                &mut self.stats,
-                &mut out,
-            ),
+            implausible => {
+                flags.implausible = implausible.map(alloc::boxed::Box::new);
+                state.sequence(
+                    envelope,
+                    fingerprint,
+                    flags,
+                    &self.config,
+                    &mut self.stats,
+                    &mut out,
+                )
+            }
         };
         if !matches!(
             outcome,
@@ -555,7 +542,7 @@ impl ReceiverSession {
         };
         let kind = envelope.body.kind();
         if let Some(err) = invalid {
-            if !kind.is_critical() || kind == MessageKind::Discarded {
+            if !delivered_when_invalid(kind) {
                 // Below the epoch's end: it was passed over already.
                 self.stats.duplicates += 1;
                 let ack = state.ack();
@@ -574,4 +561,11 @@ impl ReceiverSession {
         let ack = state.ack();
         self.finish(outcome, out, None, None, None, ack)
     }
+}
+
+/// Whether a message that fails validation is still delivered, flagged implausible: a critical
+/// message is, so that nothing critical is lost, but not a Discarded notice: the session would act
+/// on its ranges, so an invalid one is rejected like any other invalid message.
+fn delivered_when_invalid(kind: MessageKind) -> bool {
+    kind.is_critical() && kind != MessageKind::Discarded
 }

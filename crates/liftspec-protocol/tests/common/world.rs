@@ -524,13 +524,7 @@ impl World {
         }
         self.uplink.sort_by_key(|(at, _)| *at);
         let now = self.now;
-        let due: Vec<Vec<u8>> = self
-            .uplink
-            .iter()
-            .filter(|(at, _)| *at <= now)
-            .map(|(_, b)| b.clone())
-            .collect();
-        self.uplink.retain(|(at, _)| *at > now);
+        let due = take_due(&mut self.uplink, now);
         for bytes in due {
             self.receive(&bytes, lossy && !partitioned)?;
         }
@@ -541,13 +535,7 @@ impl World {
         if let Some(r) = polled.resume {
             self.platform_send(Body::Resume(r), lossy);
         }
-        let arrived: Vec<Vec<u8>> = self
-            .downlink
-            .iter()
-            .filter(|(at, _)| *at <= now)
-            .map(|(_, b)| b.clone())
-            .collect();
-        self.downlink.retain(|(at, _)| *at > now);
+        let arrived = take_due(&mut self.downlink, now);
         for bytes in arrived {
             if partitioned {
                 continue;
@@ -648,4 +636,13 @@ pub fn run(script: &[u8], seed: u64, faults: Faults) -> Result<(), String> {
         }
     }
     world.check()
+}
+
+/// Takes the frames of a link queue that have arrived by `now`, in queue order.
+fn take_due(queue: &mut Vec<(i64, Vec<u8>)>, now: i64) -> Vec<Vec<u8>> {
+    let (due, later): (Vec<_>, Vec<_>) = core::mem::take(queue)
+        .into_iter()
+        .partition(|(at, _)| *at <= now);
+    *queue = later;
+    due.into_iter().map(|(_, bytes)| bytes).collect()
 }
