@@ -139,6 +139,19 @@ pub fn within(start: Timestamp, limit_ms: i64, at: Timestamp) -> bool {
     at.millis().saturating_sub(start.millis()) <= limit_ms
 }
 
+/// Milliseconds left at `at` until `limit_ms` has elapsed from `start`: negative once the limit
+/// has passed, 0 at the limit itself (still [`within`] it). Saturating, never overflowing.
+///
+/// ```
+/// use liftspec_model::{counting::remaining, time::Timestamp};
+/// let t = Timestamp::from_millis;
+/// assert_eq!(remaining(t(1_000), 30 * 60_000, t(1_000 + 20 * 60_000)), 10 * 60_000);
+/// assert_eq!(remaining(t(0), 60_000, t(60_001)), -1);
+/// ```
+pub fn remaining(start: Timestamp, limit_ms: i64, at: Timestamp) -> i64 {
+    limit_ms.saturating_sub(at.millis_since(start))
+}
+
 /// Whether `limit_ms` or more (以上) has elapsed from `start` to `at`, the instant itself included.
 pub fn at_least(start: Timestamp, limit_ms: i64, at: Timestamp) -> bool {
     at.millis().saturating_sub(start.millis()) >= limit_ms

@@ -887,16 +887,9 @@ impl RescueService {
         incident: &IncidentId,
         now: Timestamp,
     ) -> Result<(), RescueError> {
-        let i = self.find(incident)?;
-        let x = &mut self.incidents[i];
-        if x.use_unit_organised_at.is_none() {
-            x.use_unit_organised_at = Some(now);
-            x.audit.push(AuditEntry {
-                at: now,
-                what: format!("use unit organised the rescue ({SOURCE_USE_UNIT})"),
-            });
-        }
-        Ok(())
+        self.use_unit_step(incident, now, "organised the rescue", |x| {
+            &mut x.use_unit_organised_at
+        })
     }
 
     /// The use unit reported the entrapment to the market regulator (Hangzhou Reg. Art. 20(3));
@@ -906,13 +899,27 @@ impl RescueService {
         incident: &IncidentId,
         now: Timestamp,
     ) -> Result<(), RescueError> {
+        self.use_unit_step(incident, now, "reported to the market regulator", |x| {
+            &mut x.regulator_reported_at
+        })
+    }
+
+    /// Records the first time the use unit took one of its Art. 20(3) steps, with an audit entry.
+    fn use_unit_step(
+        &mut self,
+        incident: &IncidentId,
+        now: Timestamp,
+        step: &str,
+        field: fn(&mut Incident) -> &mut Option<Timestamp>,
+    ) -> Result<(), RescueError> {
         let i = self.find(incident)?;
         let x = &mut self.incidents[i];
-        if x.regulator_reported_at.is_none() {
-            x.regulator_reported_at = Some(now);
+        let at = field(x);
+        if at.is_none() {
+            *at = Some(now);
             x.audit.push(AuditEntry {
                 at: now,
-                what: format!("use unit reported to the market regulator ({SOURCE_USE_UNIT})"),
+                what: format!("use unit {step} ({SOURCE_USE_UNIT})"),
             });
         }
         Ok(())
@@ -926,9 +933,9 @@ impl RescueService {
     ) -> Result<IncidentStatus, RescueError> {
         let x = &self.incidents[self.find(incident)?];
         let site = &self.lifts[x.lift as usize];
-        let limit = x
-            .clock_start(&self.dispatcher)
-            .map(|s| s.millis() + self.policy.limit_ms(site.built_up));
+        let left = x.clock_start(&self.dispatcher).map(|s| {
+            liftspec_model::counting::remaining(s, self.policy.limit_ms(site.built_up), now)
+        });
         let eta = match (x.stage, x.accepted_at, x.eta_min) {
             (Stage::Accepted, Some(a), Some(e)) => {
                 Some((e - now.millis_since(a) as f64 / 60_000.0).max(0.0))
@@ -943,7 +950,7 @@ impl RescueService {
             access_notes: site.access_notes.clone(),
             floor: x.floor,
             eta_min: eta,
-            minutes_to_limit: limit.map(|l| (l - now.millis()).div_euclid(60_000)),
+            minutes_to_limit: left.map(|l| l.div_euclid(60_000)),
             platform_delay_min: x
                 .notified_units
                 .first()
@@ -1105,8 +1112,8 @@ impl RescueService {
         // A breach is raised only after the limit: an arrival at the limit itself is on time.
         let start = x.clock_start(&self.dispatcher);
         if let (None, Some(start)) = (x.arrived_at, start) {
-            let limit = start.millis() + policy.limit_ms(site.built_up);
-            let left = limit - now.millis();
+            let limit_ms = policy.limit_ms(site.built_up);
+            let left = liftspec_model::counting::remaining(start, limit_ms, now);
             if !x.warned && left <= policy.warn_before_min * 60_000 && left > 0 {
                 x.warned = true;
                 out.push(Notice::SlaWarning {
@@ -1115,7 +1122,7 @@ impl RescueService {
                     source: SOURCE_SLA.into(),
                 });
             }
-            if !x.breached && left < 0 {
+            if !x.breached && !liftspec_model::counting::within(start, limit_ms, now) {
                 x.breached = true;
                 x.audit.push(AuditEntry {
                     at: now,
