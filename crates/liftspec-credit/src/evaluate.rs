@@ -536,6 +536,8 @@ fn evaluate_refs(
     // without a session, whether the next session came late or never came.
     let interval = &duties.maintenance_interval;
     let (mut missed, mut intervals) = (0u32, 0u32);
+    // The unit's own sessions in the period: what implausible sessions are a share of.
+    let mut unit_sessions = 0u32;
     let mut lapse_records: Vec<RecordId> = Vec::new();
     let mut lapse_evidence: Vec<String> = Vec::new();
     for lift in &unit.lifts {
@@ -557,6 +559,8 @@ fn evaluate_refs(
                     in_period.push((d, m));
                 }
             }
+            unit_sessions =
+                unit_sessions.saturating_add(u32::try_from(in_period.len()).unwrap_or(u32::MAX));
             let family = lifts[code].family;
             for (_, m) in &in_period {
                 let short = (m.duration_minutes() as f64)
@@ -622,10 +626,7 @@ fn evaluate_refs(
     for (measure, of) in [
         (Measure::InspectionFirstFailPercent, inspections),
         (Measure::RescueSlaMissPercent, rescues),
-        (
-            Measure::ImplausibleMaintenancePercent,
-            sessions_of_unit(&sessions, period),
-        ),
+        (Measure::ImplausibleMaintenancePercent, unit_sessions),
         (Measure::UnresolvedFaultsWithoutNoticePercent, faults),
         (Measure::UnconfirmedMaintenancePercent, sessions_on_lifts),
         (Measure::UseUnitRescueDutyMissPercent, rescues),
@@ -710,16 +711,6 @@ fn evaluate_refs(
         vetoes,
         excluded: excluded.iter().cloned().collect(),
     }
-}
-
-/// The unit's own sessions in the period (what implausible sessions are a share of).
-fn sessions_of_unit(sessions: &BTreeMap<&str, Vec<&MaintenanceRecord>>, period: &Period) -> u32 {
-    let n = sessions
-        .values()
-        .flatten()
-        .filter(|m| period.contains(m.started_at))
-        .count();
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// `per_unit` points for each unit of `value` above `free`, at most `cap` and at most `room`

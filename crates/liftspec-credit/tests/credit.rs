@@ -1,16 +1,19 @@
 //! Rule files, every indicator and veto, appeals, changes, order independence, monotonicity,
 //! a simulated city's year, the double-random draw and tender scores.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
+use common::{lift, unit_code, unit_facts};
 use liftspec_credit::evaluate::*;
 use liftspec_credit::procurement::{score_tenders, TenderFacts, TenderWeights};
 use liftspec_credit::rules::RuleSet;
 use liftspec_credit::spot::{draw, verify, CheckFrequency, Inspector, Target};
 use liftspec_model::catalogue::{items, MaintenanceFamily, MaintenanceTier};
 use liftspec_model::codes::{EventCode, HandlingStatus};
-use liftspec_model::id::{CreditCode, IncidentId, RecordId, RegistrationCode};
+use liftspec_model::id::{IncidentId, RecordId};
 use liftspec_model::record::*;
 use liftspec_model::time::Timestamp;
 use proptest::prelude::*;
@@ -19,30 +22,8 @@ const DAY: i64 = 86_400_000;
 /// 2025-01-01 10:00 +08:00.
 const Y0: i64 = 1_735_696_800_000;
 
-fn unit_code() -> CreditCode {
-    "91350100M000100Y43".parse().unwrap()
-}
-
-fn lift(i: u32) -> RegistrationCode {
-    format!("3110330102202001{i:04}").parse().unwrap()
-}
-
 fn unit(lifts: u32) -> UnitFacts {
-    UnitFacts {
-        unit: unit_code(),
-        lifts: (1..=lifts)
-            .map(|i| LiftFacts {
-                registration_code: lift(i),
-                family: MaintenanceFamily::TractionAndPositiveDrive,
-                insured: false,
-                smart_terminal: false,
-                maintained_since: None,
-            })
-            .collect(),
-        technicians: 2,
-        licence_valid_until: None,
-        commendations: Vec::new(),
-    }
+    unit_facts(lifts, false)
 }
 
 fn id(s: &str) -> RecordId {

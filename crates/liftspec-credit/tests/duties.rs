@@ -2,27 +2,22 @@
 //! a month before an inspection's validity ends, ten working days) and to the millisecond (the
 //! Art. 30 limit), on leap days, counted from the moment the text names.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, TimeZone};
+use common::{lift, unit_code, unit_facts};
 use liftspec_credit::evaluate::*;
 use liftspec_credit::rules::{Measure, RuleSet, Subject};
 use liftspec_model::catalogue::{items, MaintenanceFamily, MaintenanceTier};
 use liftspec_model::codes::{EventCode, HandlingStatus};
-use liftspec_model::id::{CreditCode, IncidentId, RecordId, RegistrationCode};
+use liftspec_model::id::{CreditCode, IncidentId, RecordId};
 use liftspec_model::record::*;
 use liftspec_model::time::Timestamp;
 
-fn unit_code() -> CreditCode {
-    "91350100M000100Y43".parse().unwrap()
-}
-
 fn body_code() -> CreditCode {
     "91330000MA27U2X059".parse().unwrap()
-}
-
-fn lift(i: u32) -> RegistrationCode {
-    format!("3110330102202001{i:04}").parse().unwrap()
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -39,21 +34,7 @@ fn cst(y: i32, m: u32, d: u32, h: u32, min: u32) -> Timestamp {
 }
 
 fn facts(lifts: u32) -> UnitFacts {
-    UnitFacts {
-        unit: unit_code(),
-        lifts: (1..=lifts)
-            .map(|i| LiftFacts {
-                registration_code: lift(i),
-                family: MaintenanceFamily::TractionAndPositiveDrive,
-                insured: false,
-                smart_terminal: true,
-                maintained_since: None,
-            })
-            .collect(),
-        technicians: 2,
-        licence_valid_until: None,
-        commendations: Vec::new(),
-    }
+    unit_facts(lifts, true)
 }
 
 fn session(n: &str, lift_no: u32, at: Timestamp) -> Record {
