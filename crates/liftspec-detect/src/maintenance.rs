@@ -4,6 +4,7 @@
 //! ¶2; the on-demand maintenance of Ningbo Reg. Art. 31 relaxes it, so the interval is data:
 //! [`MaintenanceInterval`], counted in calendar days as `liftspec_model::counting` says).
 
+use chrono::NaiveDate;
 use liftspec_model::catalogue::MaintenanceFamily;
 use liftspec_model::record::{MaintenanceInterval, MaintenanceRecord};
 use liftspec_model::time::Timestamp;
@@ -71,9 +72,9 @@ pub fn verdict(
     };
     let covered = overlap(inspections);
     let overlap_percent = (covered * 100 / claimed).min(100);
-    let days_since_previous = days_between(previous_start, start);
+    let days = session_days(previous_start, start);
     let kind = if overlap_percent >= CORROBORATION_PERCENT {
-        on_time(previous_start, start, interval)
+        on_time(days, interval)
     } else if (covered + overlap(silences)) * 100 / claimed >= CORROBORATION_PERCENT {
         VerdictKind::Unverifiable
     } else {
@@ -82,7 +83,7 @@ pub fn verdict(
     Verdict {
         kind,
         overlap_percent,
-        days_since_previous,
+        days_since_previous: days_between(days),
     }
 }
 
@@ -98,37 +99,39 @@ pub fn check_record(
 ) -> Verdict {
     let minutes = record.duration_minutes() as f64;
     let items = record.items_done.len().max(1) as f64;
-    let start = record.started_at.millis();
-    let days_since_previous = days_between(previous_start, start);
+    let days = session_days(previous_start, record.started_at.millis());
     let complete = record.check_items(family).is_complete();
     let kind = if minutes < items * MIN_MINUTES_PER_ITEM || !complete {
         VerdictKind::TooShort
     } else {
-        on_time(previous_start, start, interval)
+        on_time(days, interval)
     };
     Verdict {
         kind,
         overlap_percent: 0,
-        days_since_previous,
+        days_since_previous: days_between(days),
     }
 }
 
-/// Calendar days from the day of `previous` (`i64::MIN`: none) to the day of `start`.
-fn days_between(previous: i64, start: i64) -> Option<i64> {
+/// The calendar days (China Standard Time) of the previous session (`i64::MIN`: none) and of
+/// this one's start.
+fn session_days(previous: i64, start: i64) -> Option<(NaiveDate, NaiveDate)> {
     if previous == i64::MIN {
         return None;
     }
     let day = |ms| Timestamp::from_millis(ms).local_date().ok();
-    Some(day(start)?.signed_duration_since(day(previous)?).num_days())
+    Some((day(previous)?, day(start)?))
+}
+
+/// Calendar days from the previous session's day to this one's.
+fn days_between(days: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
+    days.map(|(previous, this)| this.signed_duration_since(previous).num_days())
 }
 
 /// Corroborated, or overdue when the session's day is after the interval since the previous
 /// session's day ran out.
-fn on_time(previous: i64, start: i64, interval: &MaintenanceInterval) -> VerdictKind {
-    let day = |ms| Timestamp::from_millis(ms).local_date().ok();
-    let late = previous != i64::MIN
-        && matches!((day(previous), day(start)), (Some(p), Some(s)) if interval.is_late(p, s));
-    if late {
+fn on_time(days: Option<(NaiveDate, NaiveDate)>, interval: &MaintenanceInterval) -> VerdictKind {
+    if days.is_some_and(|(previous, this)| interval.is_late(previous, this)) {
         VerdictKind::Overdue
     } else {
         VerdictKind::Corroborated
