@@ -126,7 +126,8 @@ fn rescues(
             })
         })
         .collect();
-    let mut service = RescueService::new(RescuePolicy::default(), sites.clone(), crews.clone());
+    let policy = RescuePolicy::default();
+    let mut service = RescueService::new(policy.clone(), sites.clone(), crews.clone());
     let road = RoadEstimate::default();
     let mut plan: Vec<(
         i64,
@@ -213,10 +214,10 @@ fn rescues(
         summary.cross_unit += usize::from(x.tier == 2);
         summary.fire_service += usize::from(x.tier == 3);
     }
-    // One definition for every figure: the rescue record's, exact, from the unit's receipt.
-    let limits = RescuePolicy::default().arrival;
+    // One definition for every figure: the rescue record's, exact, from the unit's receipt,
+    // against the limits the service ran with.
     for r in &records {
-        summary.within_limit += usize::from(r.arrived_within(&limits));
+        summary.within_limit += usize::from(r.arrived_within(&policy.arrival));
         delay += r.platform_delay_ms().unwrap_or(0) as f64 / 60_000.0;
         if let Some(ms) = r.arrival_ms() {
             let minutes = ms as f64 / 60_000.0;
