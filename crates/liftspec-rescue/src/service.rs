@@ -361,6 +361,11 @@ fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millis(ms)
 }
 
+/// Minutes of the policy in ms, saturating: the policy is data.
+fn minutes(m: i64) -> i64 {
+    m.saturating_mul(60_000)
+}
+
 impl RescueService {
     /// A service for these lifts and crews, with the default road estimate.
     pub fn new(policy: RescuePolicy, lifts: Vec<LiftSite>, crews: Vec<CrewSite>) -> Self {
@@ -998,7 +1003,7 @@ impl RescueService {
                     } else {
                         policy.tier2_accept_s
                     };
-                    now.millis_since(o) >= limit * 1000
+                    now.millis_since(o) >= limit.saturating_mul(1000)
                 });
             if timed_out {
                 if let Some(c) = self.incidents[i].crew.take() {
@@ -1090,7 +1095,9 @@ impl RescueService {
                 _ => None,
             };
             x.comforts += 1;
-            x.next_comfort = ts(now.millis() + policy.comfort_every_min * 60_000);
+            x.next_comfort = ts(now
+                .millis()
+                .saturating_add(minutes(policy.comfort_every_min)));
             let number =
                 x.id.as_str()
                     .trim_start_matches("INC-")
@@ -1114,7 +1121,7 @@ impl RescueService {
         if let (None, Some(start)) = (x.arrived_at, start) {
             let limit_ms = policy.limit_ms(site.built_up);
             let left = liftspec_model::counting::remaining(start, limit_ms, now);
-            if !x.warned && left <= policy.warn_before_min * 60_000 && left > 0 {
+            if !x.warned && left <= minutes(policy.warn_before_min) && left > 0 {
                 x.warned = true;
                 out.push(Notice::SlaWarning {
                     incident: x.id.clone(),
@@ -1136,7 +1143,7 @@ impl RescueService {
         }
         if x.regulator_reported_at.is_none()
             && !x.use_unit_reminded
-            && now.millis_since(x.reported_at) >= policy.use_unit_report_within_min * 60_000
+            && now.millis_since(x.reported_at) >= minutes(policy.use_unit_report_within_min)
         {
             x.use_unit_reminded = true;
             x.audit.push(AuditEntry {
@@ -1151,7 +1158,7 @@ impl RescueService {
         if !x.escalated
             && liftspec_model::counting::at_least(
                 x.trapped_since,
-                policy.accident_after_min * 60_000,
+                minutes(policy.accident_after_min),
                 now,
             )
         {

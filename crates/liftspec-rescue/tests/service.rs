@@ -565,3 +565,32 @@ fn the_use_unit_is_reminded_of_its_report_and_its_actions_are_recorded() {
         (Some(t(2 * MIN)), Some(t(62 * MIN)))
     );
 }
+
+/// A policy is data a platform loads: extreme numbers saturate, and the clocks neither panic nor
+/// wrap round into a false breach or escalation.
+#[test]
+fn a_policy_with_extreme_numbers_saturates_instead_of_overflowing() {
+    let json = format!(
+        r#"{{"builtUpMin":{max},"elsewhereMin":{max},"warnBeforeMin":{max},"tier1AcceptS":{max},"tier2AcceptS":{max},"accidentAfterMin":{max},"comfortEveryMin":{max},"useUnitReportWithinMin":{max}}}"#,
+        max = i64::MAX
+    );
+    let policy: RescuePolicy = serde_json::from_str(&json).unwrap();
+    let mut s = service_with(true, policy);
+    let (id, _) = s
+        .report(1, ReportBy::RescueCode("100072".into()), 1, t(0))
+        .unwrap();
+    for at in [0, MIN, 200 * MIN, 10_000 * MIN] {
+        let n = s.tick(t(at));
+        assert!(
+            !n.iter().any(|x| matches!(
+                x,
+                Notice::SlaBreach { .. }
+                    | Notice::AccidentEscalation { .. }
+                    | Notice::UseUnitReportDue { .. }
+            )),
+            "{n:?}"
+        );
+    }
+    let status = s.status(&id, t(10_000 * MIN)).unwrap();
+    assert!(status.minutes_to_limit.is_some_and(|m| m > 0));
+}

@@ -45,14 +45,14 @@ impl Default for ArrivalLimits {
 pub const ARRIVAL_LIMIT_CLAUSE: &str = "Hangzhou Reg. Art. 30 (on site within 30 min of receiving the report in the built-up area, 1 h elsewhere)";
 
 impl ArrivalLimits {
-    /// The limit for a lift, ms.
+    /// The limit for a lift, ms (saturating: the minutes are data).
     pub fn limit_ms(&self, built_up: bool) -> i64 {
-        60_000
-            * if built_up {
-                self.built_up_min
-            } else {
-                self.elsewhere_min
-            }
+        let minutes = if built_up {
+            self.built_up_min
+        } else {
+            self.elsewhere_min
+        };
+        minutes.saturating_mul(60_000)
     }
 }
 
@@ -158,5 +158,22 @@ impl RescueRecord {
     /// Minutes passengers were held, from when they became trapped to release, if released.
     pub fn held_minutes(&self) -> Option<i64> {
         Some(self.released_at?.millis_since(self.trapped_from()) / 60_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_from_a_policy_file_never_overflows() {
+        // A platform's policy file is data: an absurd limit saturates instead of overflowing.
+        let limits = ArrivalLimits {
+            built_up_min: i64::MAX,
+            elsewhere_min: i64::MIN,
+        };
+        assert_eq!(limits.limit_ms(true), i64::MAX);
+        assert_eq!(limits.limit_ms(false), i64::MIN);
+        assert_eq!(ArrivalLimits::default().limit_ms(true), 30 * 60_000);
     }
 }
