@@ -78,18 +78,45 @@ pub struct HighFaultRate {
     pub source: String,
 }
 
-/// Fault counts of a fleet.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// How long after a lift's last counted detection a new one still belongs to the same fault
+/// episode, ms: 30 minutes (liftspec default). One entrapment raises trapped, stopped outside
+/// the zone and an emergency stop together, and a terminal may flap: that is one fault.
+pub const EPISODE_GAP_MS: i64 = 30 * 60_000;
+
+/// Fault counts of a fleet, in episodes: detections of one lift no more than the episode gap
+/// apart are one fault ([`EPISODE_GAP_MS`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct FaultTally {
-    by_lift_month: BTreeMap<(u32, Month), Vec<DetectedKind>>,
+    /// Per lift and month (of the episode's start): each episode's kinds.
+    by_lift_month: BTreeMap<(u32, Month), Vec<Vec<DetectedKind>>>,
     groups: BTreeMap<u32, LiftGroup>,
+    /// Per lift: the time of its last counted detection and the month its episode is in.
+    last_fault: BTreeMap<u32, (i64, Month)>,
+    episode_gap_ms: i64,
+}
+
+impl Default for FaultTally {
+    fn default() -> Self {
+        Self::with_episode_gap(EPISODE_GAP_MS)
+    }
 }
 
 impl FaultTally {
-    /// An empty tally.
+    /// An empty tally with the default episode gap.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty tally whose episodes join detections up to `gap_ms` apart (0: every detection
+    /// is its own fault).
+    pub fn with_episode_gap(gap_ms: i64) -> Self {
+        Self {
+            by_lift_month: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            last_fault: BTreeMap::new(),
+            episode_gap_ms: gap_ms.max(0),
+        }
     }
 
     /// Declares which unit, manufacturer and model a lift belongs to.
@@ -97,33 +124,54 @@ impl FaultTally {
         self.groups.insert(lift, group);
     }
 
-    /// Counts a raised detection (others are ignored).
+    /// Counts a raised detection (others are ignored): a new episode, or part of the lift's
+    /// episode in progress when it comes within the episode gap of the last one.
     pub fn record(&mut self, lift: u32, kind: DetectedKind, at: Timestamp) {
-        if counts_as_fault(kind) {
-            self.by_lift_month
-                .entry((lift, month_of(at)))
-                .or_default()
-                .push(kind);
+        if !counts_as_fault(kind) {
+            return;
+        }
+        let t = at.millis();
+        let episodes_month = match self.last_fault.get(&lift) {
+            Some((last, month)) if t.saturating_sub(*last).abs() <= self.episode_gap_ms => *month,
+            _ => {
+                let month = month_of(at);
+                self.by_lift_month
+                    .entry((lift, month))
+                    .or_default()
+                    .push(Vec::new());
+                month
+            }
+        };
+        let last = self.last_fault.get(&lift).map_or(t, |(l, _)| (*l).max(t));
+        self.last_fault.insert(lift, (last, episodes_month));
+        if let Some(episode) = self
+            .by_lift_month
+            .get_mut(&(lift, episodes_month))
+            .and_then(|e| e.last_mut())
+        {
+            if !episode.contains(&kind) {
+                episode.push(kind);
+            }
         }
     }
 
-    /// Faults of `lift` in `month`.
+    /// Fault episodes of `lift` in `month`.
     pub fn count(&self, lift: u32, month: Month) -> u32 {
         self.by_lift_month
             .get(&(lift, month))
-            .map_or(0, |k| k.len() as u32)
+            .map_or(0, |e| e.len() as u32)
     }
 
     /// Every lift-month at or above the policy, with its evidence.
     pub fn high_fault_rates(&self, policy: &HighFaultRatePolicy) -> Vec<HighFaultRate> {
         self.by_lift_month
             .iter()
-            .filter(|(_, kinds)| kinds.len() as u32 >= policy.min_faults)
-            .map(|((lift, month), kinds)| HighFaultRate {
+            .filter(|(_, episodes)| episodes.len() as u32 >= policy.min_faults)
+            .map(|((lift, month), episodes)| HighFaultRate {
                 lift: *lift,
                 month: *month,
-                faults: kinds.len() as u32,
-                kinds: kinds.clone(),
+                faults: episodes.len() as u32,
+                kinds: episodes.iter().flatten().copied().collect(),
                 source: policy.source.clone(),
             })
             .collect()
@@ -164,9 +212,9 @@ impl FaultTally {
         days: f64,
     ) -> BTreeMap<K, f64> {
         let mut faults: BTreeMap<K, u64> = BTreeMap::new();
-        for ((lift, _), kinds) in &self.by_lift_month {
+        for ((lift, _), episodes) in &self.by_lift_month {
             if let Some(g) = self.groups.get(lift) {
-                *faults.entry(key(g)).or_default() += kinds.len() as u64;
+                *faults.entry(key(g)).or_default() += episodes.len() as u64;
             }
         }
         lifts
@@ -371,6 +419,35 @@ mod tests {
         assert_eq!(tally.count(1, (2026, 12)), 1);
     }
 
+    /// One entrapment raises several kinds, and a flapping terminal re-raises them: one
+    /// episode, so it cannot trip the high-fault-rate flag on its own.
+    #[test]
+    fn one_entrapment_is_one_fault_episode_whatever_it_raised() {
+        let min = 60_000;
+        let at = |ms: i64| Timestamp::from_millis(t(5).millis() + ms);
+        let mut tally = FaultTally::new();
+        tally.record(7, DetectedKind::EmergencyStop, at(0));
+        tally.record(7, DetectedKind::StoppedOutsideDoorZone, at(0));
+        for k in 0..370 {
+            tally.record(7, DetectedKind::TrappedBetweenFloors, at(k * 2_000));
+        }
+        assert_eq!(tally.count(7, (2026, 11)), 1);
+        assert!(tally
+            .high_fault_rates(&HighFaultRatePolicy::default())
+            .is_empty());
+        // The gap at its limit joins; a millisecond more starts a new episode.
+        let last = 369 * 2_000;
+        tally.record(7, DetectedKind::DoorClosingFault, at(last + 30 * min));
+        assert_eq!(tally.count(7, (2026, 11)), 1);
+        tally.record(7, DetectedKind::DoorClosingFault, at(last + 60 * min + 1));
+        assert_eq!(tally.count(7, (2026, 11)), 2);
+        // With no gap every detection counts.
+        let mut each = FaultTally::with_episode_gap(0);
+        each.record(7, DetectedKind::EmergencyStop, at(0));
+        each.record(7, DetectedKind::TrappedBetweenFloors, at(1));
+        assert_eq!(each.count(7, (2026, 11)), 2);
+    }
+
     #[test]
     fn rates_are_per_lift_year_by_unit_and_manufacturer() {
         let mut tally = FaultTally::new();
@@ -384,8 +461,9 @@ mod tests {
                 },
             );
         }
-        for _ in 0..6 {
-            tally.record(0, DetectedKind::DoorClosingFault, t(1));
+        // Six faults on six days (one day's repeats would be one episode).
+        for day in 0..6 {
+            tally.record(0, DetectedKind::DoorClosingFault, t(day));
         }
         let units = BTreeMap::from([(0, 2), (1, 2)]);
         let rates = tally.rate_per_unit(&units, 365.0);

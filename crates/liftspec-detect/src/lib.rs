@@ -36,6 +36,7 @@ pub mod detection;
 pub mod fleet;
 pub mod lift;
 pub mod maintenance;
+pub mod occupancy;
 pub mod thresholds;
 
 /// The README's example, compiled and run as a doctest.

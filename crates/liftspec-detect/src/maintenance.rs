@@ -87,6 +87,35 @@ pub fn verdict(
     }
 }
 
+/// The visits behind inspection-mode spans: spans sorted and joined where the gap between them
+/// is at most `gap_ms`, so that a visit's test runs and stops between inspection spans count
+/// as the visit's time ([`crate::thresholds::Thresholds::visit_gap_ms`], liftspec default
+/// 15 min). Empty spans and unset ones (`i64::MIN`) are left out.
+///
+/// ```
+/// use liftspec_detect::maintenance::visit_spans;
+/// // Three inspection spans with 5- and 40-minute gaps: the first two are one visit.
+/// let min = 60_000;
+/// let spans = [(0, 10 * min), (15 * min, 20 * min), (60 * min, 70 * min)];
+/// assert_eq!(visit_spans(&spans, 15 * min), vec![(0, 20 * min), (60 * min, 70 * min)]);
+/// ```
+pub fn visit_spans(inspections: &[(i64, i64)], gap_ms: i64) -> Vec<(i64, i64)> {
+    let mut spans: Vec<(i64, i64)> = inspections
+        .iter()
+        .copied()
+        .filter(|(a, b)| *a != i64::MIN && b > a)
+        .collect();
+    spans.sort_unstable();
+    let mut joined: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
+    for (a, b) in spans {
+        match joined.last_mut() {
+            Some(last) if a.saturating_sub(last.1) <= gap_ms => last.1 = last.1.max(b),
+            _ => joined.push((a, b)),
+        }
+    }
+    joined
+}
+
 /// Checks a maintenance record on its own: every item of its tier done (TSG T5002 annex tables),
 /// a duration its items could take, and the interval since the previous session's start
 /// `previous_start` (`i64::MIN` if none).
@@ -189,6 +218,35 @@ mod tests {
     }
 
     const EVERY_15: MaintenanceInterval = MaintenanceInterval { days: 15 };
+
+    /// A visit of many short inspection spans with test runs between them corroborates as a
+    /// whole: the spans alone cover 40 % of the claim, the visit they make covers it all.
+    #[test]
+    fn a_visit_of_many_spans_with_test_runs_between_them_is_corroborated() {
+        let spans: Vec<(i64, i64)> = (0..6)
+            .map(|k| (k * 10 * MIN, k * 10 * MIN + 4 * MIN))
+            .collect();
+        let alone = verdict(0, 60 * MIN, &spans, &[], i64::MIN, &EVERY_15);
+        assert_eq!(alone.kind, VerdictKind::NotCorroborated);
+        let visit = visit_spans(&spans, 15 * MIN);
+        assert_eq!(visit, vec![(0, 54 * MIN)]);
+        let v = verdict(0, 60 * MIN, &visit, &[], i64::MIN, &EVERY_15);
+        assert_eq!((v.kind, v.overlap_percent), (VerdictKind::Corroborated, 90));
+        // The gap at its limit joins; a millisecond more does not.
+        assert_eq!(
+            visit_spans(&[(0, 1), (1 + 15 * MIN, 2 + 15 * MIN)], 15 * MIN).len(),
+            1
+        );
+        assert_eq!(
+            visit_spans(&[(0, 1), (2 + 15 * MIN, 3 + 15 * MIN)], 15 * MIN).len(),
+            2
+        );
+        // Unsorted, overlapping, empty and unset spans.
+        assert_eq!(
+            visit_spans(&[(50, 60), (0, 10), (5, 20), (30, 30), (i64::MIN, 5)], 0),
+            vec![(0, 20), (50, 60)]
+        );
+    }
 
     /// State Council Reg. Art. 31 ¶2, counted in calendar days (China Standard Time): after a
     /// session on 1 January the next is due by 16 January, whatever the time of day of either.

@@ -51,6 +51,23 @@ pub const SOURCE_TEST_CALL: Source = "EN 81-28 (automatic test call at least eve
 /// stop use until cleared) and Art. 20(9) (stop use until a hidden danger is removed).
 pub const SOURCE_STOP_USE: Source =
     "Hangzhou Reg. Art. 28(4) and Art. 20(9) (stop using the lift until the fault is cleared)";
+/// Occupancy from a load cell and an occupancy sensor combined: both deadbands are liftspec's
+/// defaults (a load cell's zero drifts by a few per cent; one passenger is 5–8 % of a 1,000–
+/// 1,600 kg car).
+pub const SOURCE_OCCUPANCY: Source =
+    "occupancy: load cell and occupancy sensor combined; deadbands: liftspec default";
+/// EN 81-20:2014 5.12.1.4: levelling and re-levelling with the doors open are permitted within
+/// the unlocking zone (5.3.8.1: at most 0.20 m from the landing), re-levelling at no more than
+/// 0.3 m/s [recall: the text of EN 81-20 is not in ../shared/reference].
+pub const SOURCE_RELEVEL: Source = "EN 81-20 5.12.1.4 (re-levelling with doors open in the unlocking zone, ≤ 0.3 m/s) and 5.3.8.1 (unlocking zone ≤ 0.20 m)";
+/// EN 81-20:2014 5.9.2.7: the run-time limiter does not act in inspection operation or
+/// emergency electrical operation [recall].
+pub const SOURCE_RUN_TIME_INSPECTION: Source =
+    "EN 81-20 5.9.2.7 (the run-time limiter does not act in inspection operation)";
+/// Episodes: a condition must be gone this long before its detection clears (hysteresis),
+/// liftspec default.
+pub const SOURCE_EPISODE: Source = "episode hysteresis: liftspec default";
+
 /// The controller's own report.
 pub const SOURCE_CONTROLLER: Source = "controller report (GB/T 24476 clause 11 event)";
 
@@ -91,6 +108,31 @@ pub struct Thresholds {
     pub maintenance_interval: liftspec_model::record::MaintenanceInterval,
     /// Longest wait for the alarm's next test call, ms ([`SOURCE_TEST_CALL`]): 72 h (EN 81-28).
     pub test_call_within_ms: i64,
+    /// A load at or below this reads as an empty car when the terminal has no occupancy
+    /// sensor, percent ([`SOURCE_OCCUPANCY`]): 8 (liftspec default).
+    pub empty_load_percent: u8,
+    /// When the occupancy sensor says nobody, the load must exceed this to count as people
+    /// (a failed sensor), percent ([`SOURCE_OCCUPANCY`]): 25 (liftspec default).
+    pub load_over_sensor_percent: u8,
+    /// Fastest re-levelling with the doors open, mm/s ([`SOURCE_RELEVEL`]): 300.
+    pub relevel_max_speed_mm_s: u32,
+    /// Farthest a re-levelling car may move from where it stopped, mm ([`SOURCE_RELEVEL`]):
+    /// 200 (the unlocking zone).
+    pub relevel_max_travel_mm: u32,
+    /// A trapped episode ends only when its condition has been gone this long, ms
+    /// ([`SOURCE_EPISODE`]): 10,000 (liftspec default).
+    pub episode_clear_ms: i64,
+    /// Gaps between inspection-mode spans up to this long count as part of one maintenance
+    /// visit (test runs, stops), ms ([`SOURCE_MAINTENANCE`]): 900,000 (15 min, liftspec
+    /// default).
+    pub visit_gap_ms: i64,
+    /// Silence longer than this is a communication loss for a terminal with heartbeats
+    /// switched off (declared in its Register, or none seen in its first `silence_ms` of
+    /// traffic), ms ([`SOURCE_SILENCE`]): 86,400,000 (a day, liftspec default).
+    pub silence_without_heartbeat_ms: i64,
+    /// A maintenance session whose telemetry has not caught up with its end is judged this
+    /// long after it arrived, ms ([`SOURCE_MAINTENANCE`]): 900,000 (liftspec default).
+    pub verdict_after_ms: i64,
 }
 
 impl Default for Thresholds {
@@ -110,6 +152,14 @@ impl Default for Thresholds {
             clock_drift_ms: 60_000,
             maintenance_interval: liftspec_model::record::MaintenanceInterval::default(),
             test_call_within_ms: 72 * 3_600_000,
+            empty_load_percent: 8,
+            load_over_sensor_percent: 25,
+            relevel_max_speed_mm_s: 300,
+            relevel_max_travel_mm: 200,
+            episode_clear_ms: 10_000,
+            visit_gap_ms: 900_000,
+            silence_without_heartbeat_ms: 86_400_000,
+            verdict_after_ms: 900_000,
         }
     }
 }
@@ -136,7 +186,7 @@ impl ThresholdError {
 impl Thresholds {
     /// Checks every value.
     pub fn validate(&self) -> Result<(), ThresholdError> {
-        let checks: [(&'static str, f64, bool, &'static str); 7] = [
+        let checks: [(&'static str, f64, bool, &'static str); 12] = [
             (
                 "overspeedRatio",
                 self.overspeed_ratio,
@@ -178,6 +228,36 @@ impl Thresholds {
                 self.silence_ms as f64,
                 self.silence_ms > 0,
                 "> 0",
+            ),
+            (
+                "loadOverSensorPercent",
+                f64::from(self.load_over_sensor_percent),
+                self.load_over_sensor_percent >= self.empty_load_percent,
+                "≥ emptyLoadPercent",
+            ),
+            (
+                "episodeClearMs",
+                self.episode_clear_ms as f64,
+                self.episode_clear_ms >= 0,
+                "≥ 0",
+            ),
+            (
+                "visitGapMs",
+                self.visit_gap_ms as f64,
+                self.visit_gap_ms >= 0,
+                "≥ 0",
+            ),
+            (
+                "silenceWithoutHeartbeatMs",
+                self.silence_without_heartbeat_ms as f64,
+                self.silence_without_heartbeat_ms >= self.silence_ms,
+                "≥ silenceMs",
+            ),
+            (
+                "verdictAfterMs",
+                self.verdict_after_ms as f64,
+                self.verdict_after_ms >= 0,
+                "≥ 0",
             ),
         ];
         for (field, value, ok, allowed) in checks {

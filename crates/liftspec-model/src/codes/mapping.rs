@@ -87,21 +87,21 @@ impl ServiceMode {
             Self::Firefighter => LiftCarMode::FirefighterControl,
             Self::EmergencyPower => LiftCarMode::EmergencyPower,
             Self::Earthquake => LiftCarMode::EarthquakeOperation,
+            Self::Parking => LiftCarMode::Parking,
+            Self::IndependentService => LiftCarMode::AttendantControl,
             Self::Unknown | Self::Other(_) => LiftCarMode::Unknown,
         }
     }
 
-    /// The service mode a BACnetLiftCarMode reports; modes with no national counterpart
-    /// (VIP, homing, parking, attendant, cabinet recall, evacuation) are normal service with a
-    /// special dispatching policy, and map to `Normal`.
+    /// The service mode a BACnetLiftCarMode reports. Parking and attendant control have modes of
+    /// liftspec's range; the others with no national counterpart (VIP, homing, cabinet recall,
+    /// evacuation) are normal service with a special dispatching policy, and map to `Normal`.
     pub const fn from_bacnet(mode: LiftCarMode) -> Self {
         match mode {
             LiftCarMode::OutOfService => Self::OutOfService,
             LiftCarMode::Normal
             | LiftCarMode::Vip
             | LiftCarMode::Homing
-            | LiftCarMode::Parking
-            | LiftCarMode::AttendantControl
             | LiftCarMode::CabinetRecall
             | LiftCarMode::OccupantEvacuation => Self::Normal,
             LiftCarMode::Inspection => Self::Inspection,
@@ -109,6 +109,8 @@ impl ServiceMode {
             LiftCarMode::FirefighterControl => Self::Firefighter,
             LiftCarMode::EmergencyPower => Self::EmergencyPower,
             LiftCarMode::EarthquakeOperation => Self::Earthquake,
+            LiftCarMode::Parking => Self::Parking,
+            LiftCarMode::AttendantControl => Self::IndependentService,
             LiftCarMode::Unknown | LiftCarMode::Other(_) => Self::Unknown,
         }
     }

@@ -15,7 +15,7 @@ pub use bacnet::{
 pub use mapping::BacnetEquivalent;
 pub use national::{
     EscalatorFault, EventCode, HandlingStatus, LiftFault, ServiceEvent, ServiceMode,
-    PROPRIETARY_EVENT_CODE_START,
+    PROPRIETARY_EVENT_CODE_START, SERVICE_MODE_LIFTSPEC_RANGE,
 };
 
 /// Defines an open numbered enum: known variants with their numbers and labels, plus

@@ -3,7 +3,10 @@ use core::fmt;
 use super::open_code_enum;
 
 open_code_enum! {
-    /// GB/T 24476 real-time service mode (DOMAIN.md §4).
+    /// GB/T 24476 real-time service mode (DOMAIN.md §4), 0–7; and two modes of liftspec's own
+    /// range (128 and above, `docs/protocol.md` §6.14) for what the national list lacks but
+    /// BACnetLiftCarMode has: parking (BACnet 4) and independent or attendant service (BACnet 5).
+    /// Both are taken out of passenger service on purpose, not by a fault.
     pub enum ServiceMode: u8 {
         /// 0: out of service.
         OutOfService = 0 => "out of service",
@@ -21,8 +24,17 @@ open_code_enum! {
         Earthquake = 6 => "earthquake operation",
         /// 7: unknown (the device itself does not know).
         Unknown = 7 => "unknown",
+        /// 128 (liftspec range): parked out of service by a key switch or a timetable, after a
+        /// normal door cycle (BACnetLiftCarMode 4 `parking`).
+        Parking = 128 => "parking",
+        /// 129 (liftspec range): independent or attendant service, the car answering only its
+        /// own car calls (BACnetLiftCarMode 5 `attendant-control`).
+        IndependentService = 129 => "independent service",
     }
 }
+
+/// The first service-mode number of liftspec's own range: GB/T 24476 keeps the numbers below.
+pub const SERVICE_MODE_LIFTSPEC_RANGE: u8 = 128;
 
 open_code_enum! {
     /// Lift fault codes 01–08 of GB/T 24476 and the regional extensions 09–11 (DOMAIN.md §4).
