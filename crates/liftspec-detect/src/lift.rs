@@ -766,9 +766,13 @@ impl LiftDetector {
         } else if prev.is_some_and(|p| !p.mains) {
             self.clear(out, DetectedKind::PowerFailure, t, now);
         }
-        if let (Some(p), Some(pos), Some(prev_pos)) =
-            (prev, s.position_mm, prev.and_then(|p| p.position))
-        {
+        // Judged only forwards in device time: a terminal whose clock steps back (an NTP
+        // correction) gives no interval to judge a jump by.
+        if let (Some(p), Some(pos), Some(prev_pos)) = (
+            prev.filter(|p| t >= p.at),
+            s.position_mm,
+            prev.and_then(|p| p.position),
+        ) {
             let dt = ((t - p.at).max(0) as f64) / 1000.0;
             let v = rated
                 .max(f64::from(p.speed.unwrap_or(0)).abs())
@@ -890,11 +894,14 @@ impl LiftDetector {
             // service runs stop normally too.
             self.normal_stop = snap.mode() != ServiceMode::OutOfService;
         }
-        if self.rest_position.is_none() {
+        // Re-levelling is measured from where the car stood when its doors last were closed.
+        if self.rest_position.is_none() || snap.door_closed() {
             self.rest_position = s.position_mm;
         }
         if snap.door_open() {
+            // A door cycle: people could leave, so an earlier alarm no longer says they are in.
             self.opened_since_stop = true;
+            self.alarm_since_stop = false;
         }
         self.run_started = NEVER;
         // A stop without power is the power failure's, not an emergency stop.

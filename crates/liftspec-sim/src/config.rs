@@ -45,6 +45,85 @@ pub struct SimConfig {
     pub earthquake: Option<Earthquake>,
     /// A mass power cut (a typhoon's), if any (none by default).
     pub power_cut: Option<PowerCut>,
+    /// The ordinary behaviours of real terminals and lifts (none by default, so that runs
+    /// without it stay byte for byte the same): [`Realism::typical`].
+    pub realism: Option<Realism>,
+}
+
+/// The ordinary behaviours of a real fleet that are not faults: sensors that are not exact,
+/// cars that re-level, technicians who run the car during a visit, lifts parked at night or in
+/// independent service, terminals that report on their own cadence, and firmware that sends
+/// alarms as events. Each is a seeded property of a terminal or its lift, drawn once per lift.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Realism {
+    /// Share of load cells that read an offset on an empty car, in [0, 1].
+    pub load_offset_share: f64,
+    /// Largest such offset, percent of rated load (0..=20).
+    pub load_offset_max_percent: u8,
+    /// Load-cell noise, percent (a standard deviation, clipped at twice it; 0..=5).
+    pub load_noise_percent: f64,
+    /// Share of terminals with no occupancy sensor (they report load only), in [0, 1].
+    pub no_occupancy_sensor_share: f64,
+    /// Chance that a car re-levels with its doors open while passengers board, in [0, 1].
+    pub relevel_chance: f64,
+    /// Whether technicians make slow inspection runs and normal-service test runs during a
+    /// maintenance visit.
+    pub visit_runs: bool,
+    /// Share of lifts parked out of service at night (23:00–06:00 local) after a normal door
+    /// cycle, in [0, 1].
+    pub night_parking_share: f64,
+    /// Share of parking terminals that report parking as mode 128; the rest report 0 (out of
+    /// service), as terminals without the mode do. In [0, 1].
+    pub parking_mode_share: f64,
+    /// Independent-service periods per lift per day (an attendant takes the car for 10–30
+    /// minutes), in [0, 24].
+    pub independent_service_per_day: f64,
+    /// Share of terminals that report their status every `idleStatusMs` while idle (the rest
+    /// report on change only), in [0, 1].
+    pub idle_reporting_share: f64,
+    /// Idle status period of those terminals, ms (1,000..=600,000).
+    pub idle_status_ms: u32,
+    /// Share of terminals with heartbeats switched off, in [0, 1].
+    pub heartbeat_off_share: f64,
+    /// Largest delay a terminal adds to a report, ms (0..=2,000); reports keep their order.
+    pub jitter_ms: u32,
+    /// Share of terminals whose firmware sends alarm presses only as an Event with code 90,
+    /// in [0, 1].
+    pub alarm_as_event_share: f64,
+}
+
+impl Realism {
+    /// liftspec's estimate of a typical fleet (data, not measurement): a third of load cells
+    /// off by up to 5 %, 40 % of terminals without an occupancy sensor, re-levelling at one
+    /// boarding in seven, technicians' runs, a quarter of lifts parked at night, an
+    /// independent-service period per lift every ten days, a fifth of terminals reporting every
+    /// 5 s when idle, 15 % without heartbeats, 300 ms of jitter, a fifth sending alarms as
+    /// events.
+    pub fn typical() -> Self {
+        Self {
+            load_offset_share: 0.33,
+            load_offset_max_percent: 5,
+            load_noise_percent: 1.0,
+            no_occupancy_sensor_share: 0.4,
+            relevel_chance: 0.15,
+            visit_runs: true,
+            night_parking_share: 0.25,
+            parking_mode_share: 0.5,
+            independent_service_per_day: 0.1,
+            idle_reporting_share: 0.2,
+            idle_status_ms: 5_000,
+            heartbeat_off_share: 0.15,
+            jitter_ms: 300,
+            alarm_as_event_share: 0.2,
+        }
+    }
+}
+
+impl Default for Realism {
+    fn default() -> Self {
+        Self::typical()
+    }
 }
 
 /// A mass power cut, as a typhoon brings: at one moment a share of the city's lifts lose mains
@@ -101,6 +180,7 @@ impl Default for SimConfig {
             peak_trips_per_hour: 40.0,
             earthquake: None,
             power_cut: None,
+            realism: None,
         }
     }
 }
@@ -303,6 +383,9 @@ impl SimConfig {
             check_share("powerCut.share", c.share)?;
             check_share("powerCut.withoutArdShare", c.without_ard_share)?;
         }
+        if let Some(r) = &self.realism {
+            r.validate()?;
+        }
         for (i, (kind, rate)) in self.faults.per_lift_day.iter().enumerate() {
             check(
                 &format!("faults.perLiftDay[{i}]"),
@@ -315,5 +398,56 @@ impl SimConfig {
             }
         }
         Ok(())
+    }
+}
+
+impl Realism {
+    /// Checks every setting.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (field, share) in [
+            ("realism.loadOffsetShare", self.load_offset_share),
+            (
+                "realism.noOccupancySensorShare",
+                self.no_occupancy_sensor_share,
+            ),
+            ("realism.relevelChance", self.relevel_chance),
+            ("realism.nightParkingShare", self.night_parking_share),
+            ("realism.parkingModeShare", self.parking_mode_share),
+            ("realism.idleReportingShare", self.idle_reporting_share),
+            ("realism.heartbeatOffShare", self.heartbeat_off_share),
+            ("realism.alarmAsEventShare", self.alarm_as_event_share),
+        ] {
+            check_share(field, share)?;
+        }
+        check(
+            "realism.loadOffsetMaxPercent",
+            f64::from(self.load_offset_max_percent),
+            self.load_offset_max_percent <= 20,
+            "0..=20",
+        )?;
+        check(
+            "realism.loadNoisePercent",
+            self.load_noise_percent,
+            (0.0..=5.0).contains(&self.load_noise_percent),
+            "[0, 5]",
+        )?;
+        check(
+            "realism.independentServicePerDay",
+            self.independent_service_per_day,
+            (0.0..=24.0).contains(&self.independent_service_per_day),
+            "[0, 24]",
+        )?;
+        check(
+            "realism.idleStatusMs",
+            f64::from(self.idle_status_ms),
+            (1_000..=600_000).contains(&self.idle_status_ms),
+            "1000..=600000",
+        )?;
+        check(
+            "realism.jitterMs",
+            f64::from(self.jitter_ms),
+            self.jitter_ms <= 2_000,
+            "0..=2000",
+        )
     }
 }

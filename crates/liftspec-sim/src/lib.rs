@@ -26,6 +26,7 @@ pub mod fault;
 pub mod kinematics;
 pub mod lift;
 pub mod network;
+pub mod quirks;
 pub mod records;
 pub mod rng;
 pub mod stream;

@@ -19,6 +19,7 @@ use crate::city::City;
 use crate::config::SimConfig;
 use crate::fault::{FaultKind, GroundTruth};
 use crate::kinematics::{Profile, ACCELERATION_MM_S2, JERK_MM_S3};
+use crate::quirks::{Quirks, Script, Waypoint};
 use crate::rng::Rng;
 
 /// Half the door (unlocking) zone, mm: a car within this of a landing level is "in the zone".
@@ -132,6 +133,10 @@ enum Phase {
     PowerOff {
         until: i64,
     },
+    /// Independent service: the car follows its script until `until` ([`Quirks`]).
+    Scripted {
+        until: i64,
+    },
     EscalatorStopped,
     EscalatorRunning,
 }
@@ -218,6 +223,21 @@ pub struct LiftSim {
     alarms: u32,
     sessions: u32,
     active: Option<Active>,
+    /// The terminal's and the lift's ordinary behaviours, when the configuration has realism.
+    quirks: Option<Box<Quirks>>,
+    /// Scripted movements still to come (a visit's runs, independent service).
+    script: VecDeque<Waypoint>,
+    next_idle_status: i64,
+    next_independent: i64,
+    /// Parked for the night, or about to be once the doors close.
+    parked: bool,
+    park_after_doors: bool,
+    /// The speed of the last scripted waypoint (0: at rest).
+    scripted_speed: f64,
+    /// When the last jittered report goes out (true time): later reports follow it.
+    jitter_until: i64,
+    /// The latest report planned ahead of the present (true time).
+    planned_until: i64,
 }
 
 impl LiftSim {
@@ -289,8 +309,28 @@ impl LiftSim {
             alarms: 0,
             sessions: 0,
             active: None,
+            quirks: None,
+            script: VecDeque::new(),
+            next_idle_status: i64::MAX,
+            next_independent: i64::MAX,
+            parked: false,
+            park_after_doors: false,
+            scripted_speed: 0.0,
+            jitter_until: i64::MIN,
+            planned_until: i64::MIN,
             rng,
         };
+        if let Some(r) = &config.realism {
+            let mut q = Quirks::draw(r, config.seed, index);
+            if let Some(p) = q.idle_status_ms {
+                sim.next_idle_status = start + q.rng.int(0, p);
+            }
+            if q.independent_per_day > 0.0 && !escalator {
+                sim.next_independent =
+                    start + q.rng.exponential(DAY_MS as f64 / q.independent_per_day) as i64;
+            }
+            sim.quirks = Some(Box::new(q));
+        }
         sim.next_maintenance = sim.working_hours(sim.next_maintenance);
         sim.next_call = start + sim.call_gap(config, start);
         // A fire-return drill about once a year per lift (the fire service's annual check).
@@ -316,7 +356,10 @@ impl LiftSim {
         let busy = self.active.is_some()
             || matches!(
                 self.phase,
-                Phase::Inspection { .. } | Phase::Halted { .. } | Phase::PowerOff { .. }
+                Phase::Inspection { .. }
+                    | Phase::Halted { .. }
+                    | Phase::PowerOff { .. }
+                    | Phase::Scripted { .. }
             );
         let Some(cut) = config.power_cut.as_ref().filter(|_| !busy) else {
             return;
@@ -511,18 +554,97 @@ impl LiftSim {
         })
     }
 
-    fn emit(&self, out: &mut Vec<Emit>, now: i64, body: Body) {
-        if !self.silent(now) {
-            out.push(Emit::Message {
-                at: self.device_time(now),
-                true_at: now,
-                body,
-            });
+    fn emit(&mut self, out: &mut Vec<Emit>, now: i64, body: Body) {
+        if self.silent(now) {
+            return;
+        }
+        let body = match self.quirks.as_deref_mut() {
+            Some(q) => match Self::as_the_terminal_reports(q, body) {
+                Some(body) => body,
+                None => return,
+            },
+            None => body,
+        };
+        // Reports the lift has already planned for later (a crawl, an alarm) describe the car
+        // then: no idle report of the present state goes out before them.
+        if now > self.next {
+            self.planned_until = self.planned_until.max(now);
+        }
+        // A report never overtakes one a jittered report delayed: the terminal keeps its order.
+        out.push(Emit::Message {
+            at: self.device_time(now),
+            true_at: now.max(self.jitter_until),
+            body,
+        });
+    }
+
+    /// A periodic report (a moving or idle status, a heartbeat), stamped when it was sampled
+    /// but sent late by the terminal's jitter, never later than `latest` so that reports keep
+    /// their order.
+    fn emit_periodic(&mut self, out: &mut Vec<Emit>, now: i64, latest: i64, body: Body) {
+        let delay = self.quirks.as_deref_mut().map_or(0, Quirks::jitter);
+        let sent = (now + delay).min(latest.max(now)).max(self.jitter_until);
+        let before = out.len();
+        self.emit(out, now, body);
+        if let Some(Emit::Message { true_at, .. }) = out.get_mut(before) {
+            *true_at = sent;
+            self.jitter_until = sent;
         }
     }
 
+    /// What the terminal sends for a body: its load cell's reading and its occupancy sensor
+    /// (if it has one) in a status; nothing for a heartbeat when they are off; an Event with
+    /// the alarm code 90 for an alarm press on alarm-as-event firmware.
+    fn as_the_terminal_reports(q: &mut Quirks, body: Body) -> Option<Body> {
+        match body {
+            Body::Status(mut s) => {
+                let load = s.load_percent.unwrap_or(0);
+                s.occupied = q.occupancy_sensor.then_some(load > 0);
+                s.load_percent = Some(q.reported_load(load));
+                Some(Body::Status(s))
+            }
+            Body::Heartbeat(_) if !q.heartbeats => None,
+            Body::Alarm(a) if q.alarm_as_event => {
+                let state = match a.stage {
+                    AlarmStage::Raised | AlarmStage::Filtered(_) | AlarmStage::Emitted { .. } => {
+                        EventState::Raised
+                    }
+                    AlarmStage::Ended => EventState::Cleared,
+                    _ => return Some(Body::Alarm(a)),
+                };
+                Some(Body::Event(EventMessage {
+                    code: EventCode::from_number(90),
+                    state,
+                    floor: a.floor,
+                    at: a.at,
+                }))
+            }
+            body => Some(body),
+        }
+    }
+
+    /// Whether the terminal sends heartbeats (reported in its Register).
+    pub fn sends_heartbeats(&self) -> bool {
+        self.quirks.as_deref().is_none_or(|q| q.heartbeats)
+    }
+
+    /// Whether the terminal has an occupancy sensor (reported in its Register).
+    pub fn has_occupancy_sensor(&self) -> bool {
+        self.quirks.as_deref().is_none_or(|q| q.occupancy_sensor)
+    }
+
+    /// Whether alarm presses go out as Alarm messages (not only as Event 90).
+    pub fn sends_alarm_messages(&self) -> bool {
+        self.quirks.as_deref().is_none_or(|q| !q.alarm_as_event)
+    }
+
+    /// The terminal's clock at true time `now`.
+    pub fn device_clock(&self, now: i64) -> Timestamp {
+        self.device_time(now)
+    }
+
     fn event(
-        &self,
+        &mut self,
         city: &City,
         out: &mut Vec<Emit>,
         now: i64,
@@ -604,11 +726,11 @@ impl LiftSim {
     }
 
     fn clear_fault(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
-        if let Some(active) = &self.active {
-            if let Some(code) = active.raised {
+        if let Some((raised, alarm)) = self.active.as_ref().map(|a| (a.raised, a.alarm)) {
+            if let Some(code) = raised {
                 self.event(city, out, now, code, EventState::Cleared);
             }
-            if let Some(alarm_id) = active.alarm {
+            if let Some(alarm_id) = alarm {
                 let floor = Some(self.current_floor(city));
                 self.emit(
                     out,
@@ -661,9 +783,11 @@ impl LiftSim {
         if now >= self.next_heartbeat {
             self.next_heartbeat = now + i64::from(config.heartbeat_s) * 1000;
             let signal = -60 - self.rng.int(0, 45) as i16;
-            self.emit(
+            let latest = now + 1000;
+            self.emit_periodic(
                 out,
                 now,
+                latest,
                 Body::Heartbeat(Heartbeat {
                     uptime_s: ((now - self.booted_at) / 1000).clamp(0, i64::from(u32::MAX)) as u32,
                     signal_dbm: signal,
@@ -684,6 +808,22 @@ impl LiftSim {
                     energy_wh: None,
                 }),
             );
+        }
+        if now >= self.next_idle_status {
+            // A terminal that reports while idle; a moving car reports on its own period.
+            let period = self
+                .quirks
+                .as_deref()
+                .and_then(|q| q.idle_status_ms)
+                .unwrap_or(i64::MAX / 4);
+            self.next_idle_status = now + period;
+            if !self.escalator
+                && !matches!(self.phase, Phase::Moving { .. })
+                && self.scripted_speed == 0.0
+                && now >= self.planned_until
+            {
+                self.emit_periodic(out, now, now + 1000, self.status(city, false, 0.0));
+            }
         }
         if now >= self.cut_at {
             self.cut_at = i64::MAX;
@@ -720,7 +860,11 @@ impl LiftSim {
                     self.maintenance_report(city, out, now, claimed_start);
                     self.end_fault(out, now);
                 }
-                FaultKind::FalseAlarm if idle || matches!(self.phase, Phase::Moving { .. }) => {
+                // A press in a parked car is someone inside, not a false alarm.
+                FaultKind::FalseAlarm
+                    if (idle || matches!(self.phase, Phase::Moving { .. }))
+                        && self.mode == ServiceMode::Normal =>
+                {
                     self.pending_fault = None;
                     self.begin_fault(city, config, out, now, kind);
                     let stage = if self.door == DoorStatus::Opened {
@@ -777,6 +921,7 @@ impl LiftSim {
             Phase::Doors { until, .. }
             | Phase::Halted { until, .. }
             | Phase::Inspection { until, .. }
+            | Phase::Scripted { until }
             | Phase::PowerOff { until } => *until,
             Phase::Moving {
                 start,
@@ -813,6 +958,18 @@ impl LiftSim {
         if self.silent_until > now {
             next = next.min(self.silent_until);
         }
+        if let Some(w) = self.script.front() {
+            next = next.min(w.at);
+        }
+        if self.quirks.is_some() {
+            next = next.min(self.next_idle_status);
+            if matches!(self.phase, Phase::Idle) {
+                next = next.min(self.next_independent);
+                if self.quirks.as_deref().is_some_and(|q| q.parks_at_night) {
+                    next = next.min(next_parking_switch(now));
+                }
+            }
+        }
         next = next.min(self.cut_at);
         self.next = next.max(now + 1);
     }
@@ -848,7 +1005,18 @@ impl LiftSim {
                 self.emit(out, now, self.status(city, false, 0.0));
             }
         }
+        self.play_script(city, out, now);
         match self.phase.clone() {
+            Phase::Scripted { until } if now >= until => {
+                // The attendant hands the car back at a landing.
+                self.relevel(city, out, now);
+                self.back_to_normal(city, out, now);
+                if let Some(q) = self.quirks.as_deref_mut() {
+                    let rate = q.independent_per_day.max(1e-9);
+                    self.next_independent = now + q.rng.exponential(DAY_MS as f64 / rate) as i64;
+                }
+                self.phase = Phase::Idle;
+            }
             Phase::EscalatorStopped | Phase::EscalatorRunning => {
                 self.escalator_step(city, config, out, now)
             }
@@ -873,8 +1041,20 @@ impl LiftSim {
                 until,
                 kind,
                 trapped,
-            } if now >= until => self.release(city, out, now, kind, trapped),
+            } if now >= until => match self.rescue_run(city, out, now) {
+                Some(arrival) => {
+                    self.phase = Phase::Halted {
+                        until: arrival,
+                        kind,
+                        trapped,
+                    }
+                }
+                None => self.release(city, out, now, kind, trapped),
+            },
             Phase::Inspection { until, started } if now >= until => {
+                self.script.clear();
+                // The technician leaves the car at its landing.
+                self.relevel(city, out, now);
                 self.last_inspection_end = now;
                 self.mode = ServiceMode::Normal;
                 self.emit(out, now, self.status(city, false, 0.0));
@@ -890,7 +1070,14 @@ impl LiftSim {
             }
             Phase::PowerOff { until } if now >= until => {
                 self.mains = true;
-                if !self.escalator && (self.load > 0 || !self.in_door_zone(city)) {
+                let needs_levelling = self.load > 0 || !self.in_door_zone(city);
+                if needs_levelling {
+                    if let Some(arrival) = self.rescue_run(city, out, now) {
+                        self.phase = Phase::PowerOff { until: arrival };
+                        return;
+                    }
+                }
+                if !self.escalator && needs_levelling {
                     // Power back: the car levels at the nearest landing and lets people out.
                     self.relevel(city, out, now);
                 }
@@ -993,6 +1180,7 @@ impl LiftSim {
             // Fire return: the car goes to the main landing, opens its doors and stays there.
             self.next_drill = now + self.rng.exponential(365.0 * DAY_MS as f64) as i64;
             let until = now + self.rng.int(10 * 60_000, 25 * 60_000);
+            self.parked = false;
             self.hold(city, out, now, ServiceMode::FireReturn, until, 44);
             let lobby = (0..self.landings(city))
                 .find(|i| self.floor_of(city, *i) == 1)
@@ -1016,10 +1204,26 @@ impl LiftSim {
                 EventState::Occurred,
             );
             self.emit(out, now, self.status(city, false, 0.0));
+            let mut until = now + self.rng.int(35 * 60_000, 80 * 60_000);
+            if let Some(q) = self.quirks.as_deref_mut().filter(|q| q.visit_runs) {
+                let mut script = Script {
+                    levels: &self.levels,
+                    rated_speed: self.rated_speed,
+                    status_ms: i64::from(config.moving_status_ms),
+                    steps: VecDeque::new(),
+                };
+                let technician = (PASSENGER_KG * 100 / self.rated_load).min(150) as u8;
+                script.visit(&mut q.rng, now + 1, until, self.landing, technician);
+                until = until.max(script.steps.back().map_or(until, |w| w.at + 1000));
+                self.script = script.steps;
+            }
             self.phase = Phase::Inspection {
-                until: now + self.rng.int(35 * 60_000, 80 * 60_000),
+                until,
                 started: now,
             };
+            return;
+        }
+        if self.quirks.is_some() && self.quirk_step(city, config, out, now) {
             return;
         }
         if now >= self.next_call {
@@ -1160,6 +1364,9 @@ impl LiftSim {
                     );
                     return;
                 }
+                if draft.load_after > draft.load_before {
+                    self.relevel_while_boarding(city, out, now);
+                }
                 let extra = 2500 * u32::from(draft.reopens_photocell + draft.reopens_button);
                 self.phase = Phase::Doors {
                     stage: DoorStage::Open,
@@ -1207,13 +1414,23 @@ impl LiftSim {
                     _ => {
                         self.job = None;
                         self.phase = Phase::Idle;
+                        if self.park_after_doors {
+                            // Parked out of service after a normal door cycle.
+                            self.park_after_doors = false;
+                            self.parked = true;
+                            self.mode = self
+                                .quirks
+                                .as_deref()
+                                .map_or(ServiceMode::OutOfService, |q| q.parking_mode);
+                            self.emit(out, now + 1000, self.status(city, false, 0.0));
+                        }
                     }
                 }
             }
         }
     }
 
-    fn emit_door_cycle(&self, city: &City, out: &mut Vec<Emit>, now: i64, d: &DoorDraft) {
+    fn emit_door_cycle(&mut self, city: &City, out: &mut Vec<Emit>, now: i64, d: &DoorDraft) {
         self.emit(
             out,
             now,
@@ -1337,7 +1554,8 @@ impl LiftSim {
             return;
         }
         if now >= self.next_status {
-            self.emit(out, now, self.status(city, true, speed));
+            let arrival = start + (profile.duration_s() * 1000.0) as i64 - 1;
+            self.emit_periodic(out, now, arrival, self.status(city, true, speed));
             self.next_status = now + i64::from(config.moving_status_ms);
         }
     }
@@ -1520,15 +1738,51 @@ impl LiftSim {
         };
     }
 
+    /// The landing nearest the car.
+    fn nearest_landing(&self, city: &City) -> usize {
+        (0..self.landings(city))
+            .min_by_key(|i| (self.level(city, *i) - self.position_mm).abs() as i64)
+            .unwrap_or(0)
+    }
+
+    /// With realism, a car more than 20 mm from a landing is brought there by a rescue run at
+    /// 0.3 m/s in emergency electrical operation (reported as inspection) rather than at once:
+    /// starts it and returns when it arrives. `None`: nothing to run.
+    fn rescue_run(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) -> Option<i64> {
+        const RESCUE_SPEED_MM_S: f64 = 300.0;
+        if self.quirks.is_none() || self.escalator {
+            return None;
+        }
+        let target = self.level(city, self.nearest_landing(city));
+        let distance = (target - self.position_mm).abs();
+        if distance <= 20.0 {
+            return None;
+        }
+        // The crew closes the doors and takes the car in emergency electrical operation; it
+        // stays in that mode until the release.
+        self.mode = ServiceMode::Inspection;
+        self.door = DoorStatus::Closed;
+        self.direction = if target > self.position_mm {
+            Direction::Up
+        } else {
+            Direction::Down
+        };
+        self.emit(out, now, self.status(city, true, RESCUE_SPEED_MM_S));
+        self.direction = Direction::None;
+        self.position_mm = target;
+        // Until it arrives the terminal reports the run, not a car at rest.
+        self.scripted_speed = RESCUE_SPEED_MM_S;
+        Some(now + 1 + (distance / RESCUE_SPEED_MM_S * 1000.0).ceil() as i64)
+    }
+
     /// Brings a car between floors to the nearest landing and levels it; the doors open and
     /// anyone inside gets out.
     fn relevel(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
-        let n = self.landings(city);
-        let nearest = (0..n)
-            .min_by_key(|i| (self.level(city, *i) - self.position_mm).abs() as i64)
-            .unwrap_or(0);
+        self.scripted_speed = 0.0;
+        let nearest = self.nearest_landing(city);
+        let target = self.level(city, nearest);
         self.landing = nearest;
-        self.position_mm = self.level(city, nearest);
+        self.position_mm = target;
         self.up_limit = false;
         self.down_limit = false;
         if self.load > 0 || self.door != DoorStatus::Closed {
@@ -1585,5 +1839,157 @@ impl LiftSim {
     /// The kind of the lift (for reports).
     pub fn kind(city: &City, index: usize) -> EquipmentKind {
         city.lifts[index].kind
+    }
+}
+
+/// The next 23:00 or 06:00 local (UTC+8) after `now`, when night parking begins or ends.
+fn next_parking_switch(now: i64) -> i64 {
+    let local = now + 8 * HOUR_MS;
+    let day = local.div_euclid(DAY_MS) * DAY_MS;
+    let into = local - day;
+    let next_local = if into < 6 * HOUR_MS {
+        day + 6 * HOUR_MS
+    } else if into < 23 * HOUR_MS {
+        day + 23 * HOUR_MS
+    } else {
+        day + DAY_MS + 6 * HOUR_MS
+    };
+    next_local - 8 * HOUR_MS
+}
+
+/// Night, for parking: 23:00–06:00 local.
+fn is_night(now: i64) -> bool {
+    let hour = local_hour(now);
+    !(6..23).contains(&hour)
+}
+
+impl LiftSim {
+    /// The ordinary behaviours an idle car shows ([`Quirks`]): parking for the night after a
+    /// door cycle and back in the morning, and independent service. Returns whether the car is
+    /// taken (no passenger calls are served).
+    fn quirk_step(
+        &mut self,
+        city: &City,
+        config: &SimConfig,
+        out: &mut Vec<Emit>,
+        now: i64,
+    ) -> bool {
+        let _ = config;
+        if self.escalator || (self.mode != ServiceMode::Normal && !self.parked) {
+            return false;
+        }
+        let parks = self.quirks.as_deref().is_some_and(|q| q.parks_at_night);
+        if self.parked {
+            if is_night(now) {
+                // Calls go unanswered while parked.
+                self.queue.clear();
+                if now >= self.next_call {
+                    self.next_call = now + self.call_gap(config, now);
+                }
+                return true;
+            }
+            self.parked = false;
+            self.back_to_normal(city, out, now);
+            return false;
+        }
+        if parks && is_night(now) && self.queue.is_empty() && self.job.is_none() {
+            self.park_after_doors = true;
+            self.open_doors(city, out, now, None, 0, false);
+            return true;
+        }
+        if now >= self.next_independent && self.queue.is_empty() && self.job.is_none() {
+            let Some(q) = self.quirks.as_deref_mut() else {
+                return false;
+            };
+            let until = now + q.rng.int(10 * 60_000, 30 * 60_000);
+            let mut script = Script {
+                levels: &self.levels,
+                rated_speed: self.rated_speed,
+                status_ms: i64::from(config.moving_status_ms),
+                steps: VecDeque::new(),
+            };
+            let attendant = (PASSENGER_KG * 100 / self.rated_load).min(150) as u8;
+            script.independent(&mut q.rng, now, until, self.landing, attendant);
+            let end = script.steps.back().map_or(until, |w| w.at + 1000);
+            self.script = script.steps;
+            self.next_independent = i64::MAX;
+            self.phase = Phase::Scripted { until: end };
+            return true;
+        }
+        false
+    }
+
+    /// Normal service again after a quirk (parking, independent service): event 40 and a
+    /// status. No fault was in progress.
+    fn back_to_normal(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
+        self.mode = ServiceMode::Normal;
+        self.event(
+            city,
+            out,
+            now,
+            EventCode::from_number(40),
+            EventState::Occurred,
+        );
+        self.emit(out, now, self.status(city, false, 0.0));
+    }
+
+    /// Applies the scripted waypoints due by `now`, reporting each as a status.
+    fn play_script(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
+        while let Some(w) = self.script.front().copied().filter(|w| w.at <= now) {
+            self.script.pop_front();
+            self.mode = w.mode;
+            self.position_mm = w.position_mm;
+            self.door = w.door;
+            self.load = w.load;
+            let moving = w.speed != 0.0;
+            self.direction = if w.speed > 0.0 {
+                Direction::Up
+            } else if w.speed < 0.0 {
+                Direction::Down
+            } else {
+                Direction::None
+            };
+            self.scripted_speed = w.speed;
+            if let Some(i) = (0..self.levels.len())
+                .filter(|_| !moving)
+                .find(|i| (f64::from(self.levels[*i]) - w.position_mm).abs() < 1.0)
+            {
+                self.landing = i;
+            }
+            self.emit(out, w.at, self.status(city, moving, w.speed.abs()));
+            if let Some(code) = w.event {
+                self.event(
+                    city,
+                    out,
+                    w.at,
+                    EventCode::from_number(code),
+                    EventState::Occurred,
+                );
+            }
+        }
+    }
+
+    /// A car that sinks a little as passengers board and re-levels with its doors open
+    /// (EN 81-20 5.12.1.4), on a terminal whose realism says so.
+    fn relevel_while_boarding(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
+        let Some(q) = self.quirks.as_deref_mut() else {
+            return;
+        };
+        if !q.rng.chance(q.relevel_chance) {
+            return;
+        }
+        let sink = q.rng.range(5.0, 25.0);
+        let speed = q.rng.range(30.0, 120.0);
+        let level = self.position_mm;
+        self.position_mm = level - sink;
+        self.direction = Direction::Up;
+        self.emit(out, now + 600, self.status(city, true, speed));
+        self.position_mm = level;
+        self.direction = Direction::None;
+        self.emit(
+            out,
+            now + 600 + (sink / speed * 1000.0) as i64 + 1,
+            self.status(city, false, 0.0),
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::io::Write;
 use liftspec_model::time::Timestamp;
 use liftspec_protocol::auth::FrameMac;
 use liftspec_protocol::framing::frame_for_stream;
-use liftspec_protocol::message::{Body, MessageKind};
+use liftspec_protocol::message::{Body, Capabilities, MessageKind, Register};
 use liftspec_protocol::wire::{self, Envelope};
 
 use crate::city::City;
@@ -95,7 +95,7 @@ impl Simulation {
         let epochs = (0..city.lifts.len()).map(|i| city.epoch(i)).collect();
         let end = config.start.millis() + (config.duration_s as i64) * 1000;
         let n = city.lifts.len();
-        Self {
+        let mut sim = Self {
             config,
             city,
             lifts,
@@ -112,7 +112,69 @@ impl Simulation {
             finished: false,
             frames: 0,
             scratch: Vec::new(),
+        };
+        if sim.config.realism.is_some() {
+            // Real terminals register when they connect: their capabilities say whether they
+            // send heartbeats and Alarm messages.
+            let start = sim.config.start.millis();
+            for i in 0..n {
+                if let Some(body) = sim.register(i) {
+                    let sent_at = sim.lifts[i].device_clock(start);
+                    sim.scratch.push(Emit::Message {
+                        at: sent_at,
+                        true_at: start,
+                        body,
+                    });
+                    Self::collect(&mut sim, i as u32);
+                }
+            }
         }
+        sim
+    }
+
+    /// The Register lift `index`'s terminal sends when it connects.
+    fn register(&self, index: usize) -> Option<Body> {
+        let lift = self.city.lifts.get(index)?;
+        let equipment = self.city.equipment(index)?;
+        let manufacturer = self.city.manufacturers.get(lift.manufacturer as usize)?;
+        let landings = equipment.floors.landings();
+        let sim = &self.lifts[index];
+        let mut kinds = vec![
+            MessageKind::Register,
+            MessageKind::Status,
+            MessageKind::Statistics,
+            MessageKind::Event,
+            MessageKind::DoorCycle,
+            MessageKind::MaintenanceSession,
+        ];
+        if sim.sends_alarm_messages() {
+            kinds.push(MessageKind::Alarm);
+        }
+        if sim.sends_heartbeats() {
+            kinds.push(MessageKind::Heartbeat);
+        }
+        Some(Body::Register(Box::new(Register {
+            lift: lift.registration_code.clone(),
+            equipment_code: equipment.equipment_code.clone(),
+            kind: lift.kind,
+            manufacturer: manufacturer.organisation.credit_code.clone(),
+            model: equipment.model.clone(),
+            rated_load_kg: lift.rated_load_kg,
+            rated_speed_mm_s: lift.rated_speed_mm_s,
+            lowest_floor: landings.first().map_or(1, |l| l.floor),
+            highest_floor: landings.last().map_or(1, |l| l.floor),
+            stops: equipment.floors.stops(),
+            firmware: "liftspec-sim".into(),
+            public_key: self.city.keys(index).public_key(),
+            capabilities: Capabilities {
+                kinds: kinds.into_iter().map(MessageKind::byte).collect(),
+                load: true,
+                speed: true,
+                position: true,
+                occupancy: sim.has_occupancy_sensor(),
+                voice: true,
+            },
+        })))
     }
 
     /// The simulated city.
@@ -134,6 +196,11 @@ impl Simulation {
     /// cut off by the end, once the iterator is exhausted).
     pub fn take_ground_truth(&mut self) -> Vec<GroundTruth> {
         std::mem::take(&mut self.truth)
+    }
+
+    /// Whether lift `lift`'s terminal sends heartbeats (the realism may switch them off).
+    pub fn sends_heartbeats(&self, lift: usize) -> bool {
+        self.lifts.get(lift).is_some_and(LiftSim::sends_heartbeats)
     }
 
     /// How far lift `lift`'s terminal clock runs ahead of true time, in ms (the ground truth

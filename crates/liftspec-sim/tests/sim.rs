@@ -577,3 +577,115 @@ fn fuzz_regressions_and_seeds_replay() {
     }
     assert!(replayed >= 3);
 }
+
+fn realistic(lifts: u32, duration_s: u64, fault_scale: f64) -> SimConfig {
+    SimConfig {
+        // 2026-12-03 20:00 Asia/Shanghai: the night and the morning.
+        start: liftspec_model::time::Timestamp::from_millis(1_796_299_200_000),
+        realism: Some(liftspec_sim::config::Realism::typical()),
+        ..config(lifts, duration_s, fault_scale)
+    }
+}
+
+/// Realism brings every behaviour it names, seeded: the same configuration gives the same
+/// frames, the frames stay authentic, valid and numbered, and a run without realism is what it
+/// was (realism draws from its own random stream).
+#[test]
+fn realism_shows_every_behaviour_and_stays_deterministic() {
+    let (sim, frames, _) = run(realistic(200, 12 * 3600, 300.0));
+    assert_valid(&sim, &frames);
+    let (_, again, _) = run(realistic(200, 12 * 3600, 300.0));
+    assert_eq!(frames, again);
+    let mut seen: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut idle_gaps: BTreeMap<u32, (i64, u32)> = BTreeMap::new();
+    for f in &frames {
+        let env = wire::decode(&f.bytes).unwrap().envelope;
+        let what = match &env.body {
+            Body::Register(r)
+                if !r
+                    .capabilities
+                    .kinds
+                    .contains(&MessageKind::Heartbeat.byte()) =>
+            {
+                "register without heartbeats"
+            }
+            Body::Register(r) if !r.capabilities.occupancy => "register without occupancy sensor",
+            Body::Status(s) if s.mode == ServiceMode::Parking => "parking 128",
+            Body::Status(s) if s.mode == ServiceMode::OutOfService && !s.moving => "out of service",
+            Body::Status(s) if s.mode == ServiceMode::IndependentService => "independent 129",
+            Body::Status(s) if s.mode == ServiceMode::Inspection && s.moving => "inspection run",
+            Body::Status(s) if s.moving && s.door_zone && s.front_door == DoorStatus::Opened => {
+                "re-levelling"
+            }
+            Body::Status(s) if s.occupied == Some(false) && s.load_percent > Some(0) => {
+                "load offset"
+            }
+            Body::Status(s) if !s.moving => {
+                let e = idle_gaps.entry(f.lift).or_insert((f.at.millis(), 0));
+                if f.at.millis() - e.0 <= 6_000 {
+                    e.1 += 1;
+                }
+                e.0 = f.at.millis();
+                "idle status"
+            }
+            Body::Event(e) if e.code.number() == 90 => "alarm as event 90",
+            _ => "other",
+        };
+        *seen.entry(what).or_default() += 1;
+    }
+    for what in [
+        "register without heartbeats",
+        "register without occupancy sensor",
+        "parking 128",
+        "out of service",
+        "independent 129",
+        "inspection run",
+        "re-levelling",
+        "load offset",
+        "alarm as event 90",
+    ] {
+        assert!(seen.get(what).copied().unwrap_or(0) > 0, "{what}: {seen:?}");
+    }
+    assert!(
+        idle_gaps.values().filter(|(_, n)| *n > 100).count() > 10,
+        "terminals reporting every few seconds while idle"
+    );
+    // Without realism, nothing of it.
+    let (_, plain, _) = run(SimConfig {
+        realism: None,
+        ..realistic(50, 3600, 0.0)
+    });
+    assert!(plain.iter().all(|f| f.kind != MessageKind::Register));
+}
+
+#[test]
+fn realism_settings_are_validated() {
+    let bad = |f: fn(&mut liftspec_sim::config::Realism)| {
+        let mut r = liftspec_sim::config::Realism::typical();
+        f(&mut r);
+        SimConfig {
+            realism: Some(r),
+            ..SimConfig::default()
+        }
+        .validate()
+        .unwrap_err()
+    };
+    let e = bad(|r| r.relevel_chance = 1.5);
+    assert_eq!(e.code(), "sim.config.out_of_range");
+    assert!(e.to_string().contains("realism.relevelChance"), "{e}");
+    assert!(bad(|r| r.idle_status_ms = 999)
+        .to_string()
+        .contains("idleStatusMs"));
+    assert!(bad(|r| r.jitter_ms = 2_001)
+        .to_string()
+        .contains("jitterMs"));
+    assert!(bad(|r| r.load_noise_percent = f64::NAN)
+        .to_string()
+        .contains("loadNoisePercent"));
+    assert!(SimConfig {
+        realism: Some(liftspec_sim::config::Realism::typical()),
+        ..SimConfig::default()
+    }
+    .validate()
+    .is_ok());
+}
