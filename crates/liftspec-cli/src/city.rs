@@ -46,6 +46,15 @@ pub(crate) struct CityArgs {
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Simulate a fleet that behaves as real ones do (sensor offsets, re-levelling,
+    /// technicians' runs, night parking, independent service, idle and on-change reporting,
+    /// heartbeats off, alarm-as-event firmware): `Realism::typical`.
+    #[arg(long)]
+    realistic: bool,
+    /// Also write the terminals' frames (`frames.bin`, stream framing) and the installations
+    /// (`installations.jsonl`) to this folder, for `liftspec detect`.
+    #[arg(long)]
+    record: Option<PathBuf>,
 }
 
 #[derive(serde::Serialize)]
@@ -259,6 +268,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         lifts: args.lifts,
         duration_s: (args.hours * 3600.0) as u64,
         faults: d.faults.scaled(args.fault_scale),
+        realism: args.realistic.then(liftspec_sim::config::Realism::typical),
         ..d
     };
     config
@@ -278,6 +288,10 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let credentials: Vec<_> = (0..city.lifts.len())
         .map(|i| city.keys(i).credentials())
         .collect();
+    let mut recorder = match &args.record {
+        Some(dir) => Some(Recorder::create(dir, &city)?),
+        None => None,
+    };
     let mut sessions: Vec<ReceiverSession> = (0..city.lifts.len())
         .map(|_| ReceiverSession::new(64))
         .collect();
@@ -298,6 +312,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let progress = bar(config.duration_s, "simulated seconds");
     for frame in sim.by_ref() {
         frames += 1;
+        if let Some(r) = recorder.as_mut() {
+            r.frame(&frame.bytes)?;
+        }
         if frames % 50_000 == 0 {
             progress
                 .set_position(((frame.at.millis() - config.start.millis()) / 1000).max(0) as u64);
@@ -364,6 +381,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         }
     }
     progress.finish_and_clear();
+    if let Some(r) = recorder.take() {
+        r.finish()?;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     let truth = sim.take_ground_truth();
     let mut injected: BTreeMap<String, u32> = BTreeMap::new();
@@ -669,4 +689,49 @@ fn html(r: &Report) -> String {
         credit,
         risk
     )
+}
+
+/// Writes the terminals' frames and the installations for `liftspec detect`.
+struct Recorder {
+    frames: std::io::BufWriter<std::fs::File>,
+}
+
+impl Recorder {
+    fn create(dir: &std::path::Path, city: &liftspec_sim::city::City) -> Result<Self, Failure> {
+        std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{}: {e}", dir.display())))?;
+        let mut lines = String::new();
+        for i in 0..city.lifts.len() {
+            if let Some(equipment) = city.equipment(i) {
+                let installation = liftspec_detect::replay::Installation::from_equipment(
+                    city.lifts[i].device.clone(),
+                    &equipment,
+                );
+                lines.push_str(&serde_json::to_string(&installation)?);
+                lines.push('\n');
+            }
+        }
+        write_atomic(&dir.join("installations.jsonl"), lines.as_bytes())?;
+        let path = dir.join("frames.bin");
+        let file = std::fs::File::create(&path)
+            .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        let mut frames = std::io::BufWriter::new(file);
+        std::io::Write::write_all(&mut frames, &[0])?;
+        Ok(Self { frames })
+    }
+
+    fn frame(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        std::io::Write::write_all(
+            &mut self.frames,
+            &liftspec_protocol::framing::frame_for_stream(bytes),
+        )?;
+        Ok(())
+    }
+}
+
+impl Recorder {
+    /// Flushes the frames: a write that failed is an error, not a short file.
+    fn finish(mut self) -> Result<(), Failure> {
+        std::io::Write::flush(&mut self.frames)?;
+        Ok(())
+    }
 }

@@ -81,7 +81,7 @@ fn sniff(peek: &[u8]) -> Format {
 
 /// Calls `each` with every frame of the input (where it is, and its bytes or why it is not a
 /// frame), reading as a stream. Returns how many items there were.
-fn for_each_item(
+pub(crate) fn for_each_item(
     mut input: Input,
     format: Format,
     mut each: impl FnMut(&str, String, Result<Vec<u8>, String>),

@@ -1,6 +1,7 @@
 //! The `liftspec` command. Exit codes: 0 success, 1 bad input or a failed check, 2 usage errors.
 
 mod city;
+mod detect;
 mod frames;
 mod input;
 mod keys;
@@ -29,6 +30,9 @@ enum Command {
     Decode(frames::DecodeArgs),
     /// Read frames and check them against an installation; one line per problem.
     Validate(frames::ValidateArgs),
+    /// Run the detectors over a recorded frame stream and the installations; one JSON line per
+    /// episode, notice (duplicates, gaps, reboots, unknown devices) and rejected frame.
+    Detect(detect::DetectArgs),
     /// Generate a device's keys (MAC key and Ed25519 seed) into a JSON file.
     Keygen(keys::KeygenArgs),
     /// Encode and sign a message body (JSON) as a frame, printed in hex.
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::City(a) => city::run(a),
         Command::Decode(a) => frames::decode(a),
         Command::Validate(a) => frames::validate(a),
+        Command::Detect(a) => detect::detect(a),
         Command::Keygen(a) => keys::keygen(a),
         Command::Sign(a) => keys::sign(a),
         Command::Credit { command } => records::credit(command),

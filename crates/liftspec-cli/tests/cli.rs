@@ -429,3 +429,123 @@ fn bad_input_is_one_clear_line_and_exit_1() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn detect_replays_a_recorded_city_as_episodes_and_reports_what_it_cannot_use() {
+    let dir = scratch("detect");
+    let rec = dir.join("rec");
+    let o = liftspec(
+        &[
+            "city",
+            "--lifts",
+            "60",
+            "--hours",
+            "1",
+            "--fault-scale",
+            "400",
+            "--realistic",
+            "--json",
+            "--out",
+            dir.join("report").to_str().unwrap(),
+            "--record",
+            rec.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let frames = rec.join("frames.bin");
+    let installations = rec.join("installations.jsonl");
+    let o = liftspec(
+        &[
+            "detect",
+            frames.to_str().unwrap(),
+            "--installations",
+            installations.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let lines: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let episodes: Vec<&serde_json::Value> = lines.iter().filter_map(|l| l.get("episode")).collect();
+    assert!(episodes.len() > 5, "{}", text(&o.stdout));
+    for e in &episodes {
+        assert!(e["raised"]["source"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()));
+        assert!(e["device"].is_string() && e["registrationCode"].is_string());
+    }
+    assert!(text(&o.stderr).contains("episodes"));
+    // A frame that is not one, and a frame from a device with no installation: both reported.
+    let mut bad = std::fs::read(&frames).unwrap();
+    bad.extend_from_slice(&[0x42, 0x42, 0x42, 0x00]);
+    let bad_path = dir.join("bad.bin");
+    std::fs::write(&bad_path, &bad).unwrap();
+    let o = liftspec(
+        &[
+            "detect",
+            bad_path.to_str().unwrap(),
+            "--installations",
+            installations.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stdout).contains("\"rejected\""),
+        "{}",
+        text(&o.stdout)
+    );
+    let one = std::fs::read_to_string(&installations).unwrap();
+    let one_path = dir.join("one.jsonl");
+    std::fs::write(&one_path, one.lines().next().unwrap()).unwrap();
+    let o = liftspec(
+        &[
+            "detect",
+            frames.to_str().unwrap(),
+            "--installations",
+            one_path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(text(&o.stdout).contains("\"unknownDevice\""));
+    // Bad installations and thresholds: a clear error naming the file and line.
+    let broken = dir.join("broken.jsonl");
+    std::fs::write(&broken, "{\"device\": \"HZ-1\"}\n").unwrap();
+    let o = liftspec(
+        &[
+            "detect",
+            frames.to_str().unwrap(),
+            "--installations",
+            broken.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("broken.jsonl: line 1"),
+        "{}",
+        text(&o.stderr)
+    );
+    let th = dir.join("th.json");
+    std::fs::write(&th, "{\"overspeedRatio\": 5}").unwrap();
+    let o = liftspec(
+        &[
+            "detect",
+            frames.to_str().unwrap(),
+            "--installations",
+            installations.to_str().unwrap(),
+            "--thresholds",
+            th.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("detect.threshold"),
+        "{}",
+        text(&o.stderr)
+    );
+}

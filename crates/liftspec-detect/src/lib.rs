@@ -7,6 +7,8 @@
 //!   and the source of the rule;
 //! - [`thresholds`]: every threshold as data, with its default and source;
 //! - [`maintenance`]: maintenance authenticity (inspection-mode time behind a claimed session);
+//! - [`occupancy`]: people in the car from the load cell and the occupancy sensor together;
+//! - [`replay`]: the detectors over a recorded mixed-device stream, yielding episodes;
 //! - [`fleet`]: fault rates per lift, unit, manufacturer and month, the high-fault-rate flag and
 //!   trend warnings.
 //!
@@ -37,6 +39,7 @@ pub mod fleet;
 pub mod lift;
 pub mod maintenance;
 pub mod occupancy;
+pub mod replay;
 pub mod thresholds;
 
 /// The README's example, compiled and run as a doctest.
