@@ -167,6 +167,24 @@ const HALT_KINDS: [DetectedKind; 14] = [
     DetectedKind::ControllerFault,
 ];
 
+/// The bits of [`HALT_KINDS`] that a car back in normal service clears (all but the trapped
+/// episode's).
+const CLEARED_IN_SERVICE: u32 = {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < HALT_KINDS.len() {
+        let kind = HALT_KINDS[i];
+        if !matches!(
+            kind,
+            DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
+        ) {
+            mask |= kind.bit();
+        }
+        i += 1;
+    }
+    mask
+};
+
 /// One lift's detector state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -815,15 +833,18 @@ impl LiftDetector {
         }
         // Back in normal service: a car running, or at a landing with its door open or idle.
         let normal = snap.mode() == ServiceMode::Normal && s.mains_power;
-        if normal
+        if self.active & CLEARED_IN_SERVICE != 0
+            && normal
             && (moving
                 || (s.door_zone && !self.is_active(DetectedKind::DoorOpeningFault))
                 || snap.door_open())
         {
             for kind in HALT_KINDS {
-                let keep = match kind {
+                if CLEARED_IN_SERVICE & kind.bit() == 0 || !self.is_active(kind) {
                     // A trapped episode ends by its own condition, with hysteresis.
-                    DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors => true,
+                    continue;
+                }
+                let keep = match kind {
                     DetectedKind::Overspeed => s
                         .speed_mm_s
                         .is_some_and(|v| f64::from(v).abs() > rated * th.overspeed_ratio),
@@ -841,7 +862,6 @@ impl LiftDetector {
             }
         }
         self.last = Some(snap);
-        self.check_timers(now, th, out);
     }
 
     /// Run timing (EN 81-20 5.9.2.7, not in inspection operation), emergency stops and stops
