@@ -303,19 +303,6 @@ fn alarm_presses_are_probably_false_unless_people_are_trapped() {
     assert!(!f.raised().contains(&DetectedKind::ProbableFalseAlarm));
 }
 
-fn session(start: i64, end: i64) -> Box<MaintenanceSession> {
-    Box::new(MaintenanceSession {
-        session_id: "S1".into(),
-        maintenance_unit: "91350100M000100Y43".parse().unwrap(),
-        technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
-        tier: liftspec_model::catalogue::MaintenanceTier::HalfMonthly,
-        items_done: vec![],
-        started_at: Timestamp::from_millis(T0 + start),
-        ended_at: Timestamp::from_millis(T0 + end),
-        confirmation: None,
-    })
-}
-
 /// Heartbeats every 5 minutes over `[from, to)`, except during `silent`.
 fn heartbeats(f: &mut Feed, from: i64, to: i64, silent: (i64, i64)) {
     for at in (from..to).step_by(300_000) {

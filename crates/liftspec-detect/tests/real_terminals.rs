@@ -199,16 +199,7 @@ fn inspection(position: i32, speed: i32, moving_now: bool, zone: bool) -> Status
 }
 
 fn session(start: i64, end: i64) -> Body {
-    Body::MaintenanceSession(Box::new(MaintenanceSession {
-        session_id: "S1".into(),
-        maintenance_unit: "91350100M000100Y43".parse().unwrap(),
-        technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
-        tier: liftspec_model::catalogue::MaintenanceTier::HalfMonthly,
-        items_done: vec![],
-        started_at: Timestamp::from_millis(T0 + start),
-        ended_at: Timestamp::from_millis(T0 + end),
-        confirmation: None,
-    }))
+    Body::MaintenanceSession(common::feed::session(start, end))
 }
 
 /// A visit of six inspection spans of 4 minutes, each with a slow 90-second inspection run
@@ -246,13 +237,9 @@ fn inspection_runs_and_test_runs_during_a_visit_raise_nothing_and_corroborate_it
     let end = visit(&mut f, 0);
     f.send(end, session(0, end)).tick(end + 60 * MIN);
     assert!(f.raised().is_empty(), "{:?}", f.raised());
-    let verdict = f.detector.maintenance_verdict(
-        &match session(0, end) {
-            Body::MaintenanceSession(m) => *m,
-            _ => unreachable!(),
-        },
-        &f.thresholds,
-    );
+    let verdict = f
+        .detector
+        .maintenance_verdict(&common::feed::session(0, end), &f.thresholds);
     assert!(verdict.overlap_percent >= 90, "{verdict:?}");
 }
 

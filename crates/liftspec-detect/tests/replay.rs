@@ -123,16 +123,7 @@ fn ticks_run_the_time_rules_and_episodes_open_and_close_once() {
 
 #[test]
 fn maintenance_waiting_for_telemetry_is_judged_at_the_end() {
-    let session = Body::MaintenanceSession(Box::new(MaintenanceSession {
-        session_id: "S1".into(),
-        maintenance_unit: "91350100M000100Y43".parse().unwrap(),
-        technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
-        tier: liftspec_model::catalogue::MaintenanceTier::HalfMonthly,
-        items_done: vec![],
-        started_at: Timestamp::from_millis(T0 + 60_000),
-        ended_at: Timestamp::from_millis(T0 + 3_000_000),
-        confirmation: None,
-    }));
+    let session = Body::MaintenanceSession(common::feed::session(60_000, 3_000_000));
     let frames = vec![
         frame(0, 1, 1, 0, Body::Status(idle())),
         frame(0, 1, 2, 1000, session),

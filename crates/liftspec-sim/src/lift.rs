@@ -1156,16 +1156,8 @@ impl LiftSim {
             if now < self.drill_until {
                 return;
             }
-            self.mode = ServiceMode::Normal;
             self.drill_until = i64::MIN;
-            self.event(
-                city,
-                out,
-                now,
-                EventCode::from_number(40),
-                EventState::Occurred,
-            );
-            self.emit(out, now, self.status(city, false, 0.0));
+            self.back_to_normal(city, out, now);
         }
         if now >= self.quake_at {
             // Earthquake operation: stop here with the doors open, out of service until reset.
@@ -1705,16 +1697,8 @@ impl LiftSim {
     /// Normal service again: the fault in progress ends (its code cleared, its alarm ended),
     /// event 40 "back to normal", and a status.
     fn back_in_service(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
-        self.mode = ServiceMode::Normal;
         self.clear_fault(city, out, now);
-        self.event(
-            city,
-            out,
-            now,
-            EventCode::from_number(40),
-            EventState::Occurred,
-        );
-        self.emit(out, now, self.status(city, false, 0.0));
+        self.back_to_normal(city, out, now);
     }
 
     /// Back in service: rescue done or fault repaired.
@@ -1919,8 +1903,7 @@ impl LiftSim {
         false
     }
 
-    /// Normal service again after a quirk (parking, independent service): event 40 and a
-    /// status. No fault was in progress.
+    /// Normal service again: event 40 "back to normal" and a status.
     fn back_to_normal(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
         self.mode = ServiceMode::Normal;
         self.event(

@@ -112,3 +112,17 @@ impl Feed {
             .collect()
     }
 }
+
+/// A half-monthly maintenance session claimed from `start` to `end` (ms offsets from `T0`).
+pub fn session(start: i64, end: i64) -> Box<MaintenanceSession> {
+    Box::new(MaintenanceSession {
+        session_id: "S1".into(),
+        maintenance_unit: "91350100M000100Y43".parse().unwrap(),
+        technicians: vec![liftspec_model::id::TechnicianId::parse("T1").unwrap()],
+        tier: liftspec_model::catalogue::MaintenanceTier::HalfMonthly,
+        items_done: vec![],
+        started_at: Timestamp::from_millis(T0 + start),
+        ended_at: Timestamp::from_millis(T0 + end),
+        confirmation: None,
+    })
+}
