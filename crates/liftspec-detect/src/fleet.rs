@@ -132,7 +132,11 @@ impl FaultTally {
         }
         let t = at.millis();
         let episodes_month = match self.last_fault.get(&lift) {
-            Some((last, month)) if t.saturating_sub(*last).abs() <= self.episode_gap_ms => *month,
+            Some((last, month))
+                if t.saturating_sub(*last).unsigned_abs() <= self.episode_gap_ms.unsigned_abs() =>
+            {
+                *month
+            }
             _ => {
                 let month = month_of(at);
                 self.by_lift_month

@@ -42,7 +42,8 @@ impl LiftProfile {
 
     /// Time to travel the whole travel at rated speed, ms.
     pub fn full_travel_ms(&self) -> i64 {
-        i64::from(self.top_mm - self.bottom_mm).abs() * 1000 / i64::from(self.rated_speed_mm_s)
+        (i64::from(self.top_mm) - i64::from(self.bottom_mm)).abs() * 1000
+            / i64::from(self.rated_speed_mm_s.max(1))
     }
 }
 
@@ -366,7 +367,10 @@ impl LiftDetector {
     }
 
     fn run_limit_ms(&self, t: &Thresholds) -> i64 {
-        let full = self.profile.full_travel_ms() + t.run_time_margin_ms;
+        let full = self
+            .profile
+            .full_travel_ms()
+            .saturating_add(t.run_time_margin_ms);
         if full > t.run_time_max_ms {
             // A slow or tall installation whose legitimate full run exceeds the EN 81 ceiling
             // would trip in normal service: its full travel plus the margin is the limit.
@@ -430,7 +434,7 @@ impl LiftDetector {
             self.test_call_clock = now;
         }
         let offset = now.saturating_sub(sent);
-        if offset.abs() > thresholds.clock_drift_ms {
+        if offset.unsigned_abs() > thresholds.clock_drift_ms.unsigned_abs() {
             let ev = vec![evidence(envelope.sent_at, "receivedMinusSentMs", offset)];
             self.raise(out, DetectedKind::ClockDrift, now, now, None, ev);
         } else {
@@ -747,13 +751,13 @@ impl LiftDetector {
                 }
                 ev
             };
-            if s.up_final_limit || pos.is_some_and(|p| p > self.profile.top_mm + th.overtravel_mm) {
+            let top = i64::from(self.profile.top_mm) + i64::from(th.overtravel_mm);
+            let bottom = i64::from(self.profile.bottom_mm) - i64::from(th.overtravel_mm);
+            if s.up_final_limit || pos.is_some_and(|p| i64::from(p) > top) {
                 let ev = with_position(vec![evidence(ts, "upFinalLimit", s.up_final_limit)]);
                 self.raise(out, DetectedKind::OvertravelTop, t, now, floor, ev);
             }
-            if s.down_final_limit
-                || pos.is_some_and(|p| p < self.profile.bottom_mm - th.overtravel_mm)
-            {
+            if s.down_final_limit || pos.is_some_and(|p| i64::from(p) < bottom) {
                 let ev = with_position(vec![evidence(ts, "downFinalLimit", s.down_final_limit)]);
                 self.raise(out, DetectedKind::OvertravelBottom, t, now, floor, ev);
             }
@@ -791,11 +795,11 @@ impl LiftDetector {
             s.position_mm,
             prev.and_then(|p| p.position),
         ) {
-            let dt = ((t - p.at).max(0) as f64) / 1000.0;
+            let dt = (t.saturating_sub(p.at).max(0) as f64) / 1000.0;
             let v = rated
                 .max(f64::from(p.speed.unwrap_or(0)).abs())
                 .max(f64::from(s.speed_mm_s.unwrap_or(0)).abs());
-            let jump = f64::from(pos - prev_pos).abs();
+            let jump = (f64::from(pos) - f64::from(prev_pos)).abs();
             if jump > v * dt * 1.5 + th.position_slack_mm {
                 let ev = vec![
                     evidence(Timestamp::from_millis(p.at), "positionMm", prev_pos),
@@ -884,7 +888,7 @@ impl LiftDetector {
                 // Slow inspection runs are not timed.
                 self.run_started = NEVER;
             } else if self.run_started == NEVER
-                || prev.is_none_or(|p| !p.moving || t - p.at > 10_000)
+                || prev.is_none_or(|p| !p.moving || t.saturating_sub(p.at) > 10_000)
             {
                 // A run is timed only while its statuses keep coming: after a gap (a silent
                 // terminal), its start is unknown and timing restarts.
@@ -896,7 +900,7 @@ impl LiftDetector {
             self.alarm_since_stop = false;
             if !self.profile.escalator
                 && self.run_started != NEVER
-                && t - self.run_started > self.run_limit_ms(th)
+                && t.saturating_sub(self.run_started) > self.run_limit_ms(th)
             {
                 let ev = vec![evidence(
                     Timestamp::from_millis(self.run_started),
@@ -1008,7 +1012,11 @@ impl LiftDetector {
             };
             let mut ev = s.occupancy_evidence();
             ev.push(evidence(at, "doorZone", s.door_zone));
-            ev.push(evidence(at, "closedForMs", now - self.trapped_since));
+            ev.push(evidence(
+                at,
+                "closedForMs",
+                now.saturating_sub(self.trapped_since),
+            ));
             self.raise(
                 out,
                 kind,
@@ -1056,7 +1064,7 @@ impl LiftDetector {
             let at = Timestamp::from_millis(snap.at);
             let ev = vec![
                 evidence(at, "frontDoor", "opened"),
-                evidence(at, "openForMs", now - self.door_open_received),
+                evidence(at, "openForMs", now.saturating_sub(self.door_open_received)),
             ];
             self.raise(
                 out,
@@ -1151,7 +1159,7 @@ impl LiftDetector {
                 evidence(
                     Timestamp::from_millis(p.ended_at),
                     "claimedMinutes",
-                    (p.ended_at - p.started_at) / 60_000,
+                    p.ended_at.saturating_sub(p.started_at) / 60_000,
                 ),
             ];
             self.note(

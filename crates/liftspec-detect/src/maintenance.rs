@@ -62,20 +62,21 @@ pub fn verdict(
     previous_start: i64,
     interval: &MaintenanceInterval,
 ) -> Verdict {
-    let claimed = (end - start).max(1);
-    let overlap = |spans: &[(i64, i64)]| -> i64 {
+    // In i128: the times come from frames, and a claim may span any range.
+    let claimed = (i128::from(end) - i128::from(start)).max(1);
+    let overlap = |spans: &[(i64, i64)]| -> i128 {
         spans
             .iter()
             .filter(|(a, b)| *a != i64::MIN && b > a)
-            .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0))
+            .map(|(a, b)| (i128::from(end.min(*b)) - i128::from(start.max(*a))).max(0))
             .sum()
     };
     let covered = overlap(inspections);
-    let overlap_percent = (covered * 100 / claimed).min(100);
+    let overlap_percent = (covered * 100 / claimed).min(100) as i64;
     let days = session_days(previous_start, start);
     let kind = if overlap_percent >= CORROBORATION_PERCENT {
         on_time(days, interval)
-    } else if (covered + overlap(silences)) * 100 / claimed >= CORROBORATION_PERCENT {
+    } else if (covered + overlap(silences)) * 100 / claimed >= i128::from(CORROBORATION_PERCENT) {
         VerdictKind::Unverifiable
     } else {
         VerdictKind::NotCorroborated

@@ -271,7 +271,12 @@ impl Replay {
                 );
                 self.record(index, &mut out);
             }
-            next = next.saturating_add(Self::TICK_MS);
+            // At the end of time there is no next tick (a loop on a saturated clock never ends).
+            let Some(after) = next.checked_add(Self::TICK_MS) else {
+                next = i64::MAX;
+                break;
+            };
+            next = after;
         }
         self.next_tick = Some(next);
         self.scratch = out;

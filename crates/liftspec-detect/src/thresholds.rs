@@ -9,11 +9,11 @@ pub type Source = &'static str;
 pub const SOURCE_OVERSPEED: Source =
     "EN 81-20 5.6.2.2.1.1 a) (governor tripping ≥ 115 % of rated speed)";
 /// EN 81-20:2014 5.6.7: unintended car movement away from a landing with the door open.
-pub const SOURCE_UCM: Source = "EN 81-20 5.6.7 (unintended car movement); GB/T 24476 code 05";
+pub const SOURCE_UCM: Source = "EN 81-20 5.6.7 (unintended car movement); GB/T 24476 code 05; re-levelling with doors open excepted (EN 81-20 5.12.1.4: in the door zone, ≤ 0.3 m/s, ≤ 200 mm)";
 /// EN 81-20:2014 5.9.2.7: the motor run-time limiter trips at the smaller of 45 s and the time
 /// to travel the whole travel plus 10 s (minimum 20 s).
 pub const SOURCE_RUN_TIME: Source =
-    "EN 81-20 5.9.2.7 (run-time limiter: min(45 s, full travel + 10 s), at least 20 s)";
+    "EN 81-20 5.9.2.7 (run-time limiter: min(45 s, full travel + 10 s), at least 20 s; not in inspection operation)";
 /// GB/T 24476 fault code 04: car stopped outside the unlocking zone.
 pub const SOURCE_DOOR_ZONE: Source = "GB/T 24476 code 04 (car stopped outside the unlocking zone)";
 /// GB/T 24476 code 08: a fault that prevents a restart; here, a run that ends out of service.
@@ -24,15 +24,15 @@ pub const SOURCE_OVERTRAVEL: Source =
     "GB/T 24476 codes 09/10 (overtravel top/bottom, final limit switch)";
 /// Trapped passengers (code 11) have no national time threshold: liftspec's default.
 pub const SOURCE_TRAPPED: Source =
-    "GB/T 24476 code 11 (trapped passengers); time threshold: liftspec default";
+    "GB/T 24476 code 11 (trapped passengers); time threshold, occupancy deadbands (load ≤ 8 % empty; over a sensor's 'nobody' only > 25 %) and 10 s episode hysteresis: liftspec defaults; an alarm press from a stopped, closed car is evidence (EN 81-28)";
 /// Door faults (codes 02/03); counts and times are liftspec's defaults.
 pub const SOURCE_DOOR: Source =
-    "GB/T 24476 codes 02/03 (door closing/opening fault); thresholds: liftspec default";
+    "GB/T 24476 codes 02/03 (door closing/opening fault; an opening fault only after an arrival with no door cycle, so a parked car is none); thresholds: liftspec default";
 /// Mains power (GB/T 24476 status field and event 41).
 pub const SOURCE_POWER: Source = "GB/T 24476 status 'mains power' and event 41";
 /// Communication loss: liftspec's default of two missed heartbeats plus a minute.
 pub const SOURCE_SILENCE: Source =
-    "Hangzhou Reg. Art. 15 (real-time transmission); threshold: liftspec default";
+    "Hangzhou Reg. Art. 15 (real-time transmission); threshold: liftspec default (two heartbeat periods plus a minute, at least 11 min; a day without heartbeats)";
 /// EN 81-28:2022 alarm filtering.
 pub const SOURCE_ALARM_FILTER: Source =
     "EN 81-28 4.1 (alarm filtering: car at a landing with the door open, or running normally)";

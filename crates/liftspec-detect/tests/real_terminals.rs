@@ -419,6 +419,46 @@ fn idle_reporting_every_few_seconds_with_jitter_raises_nothing() {
 }
 
 #[test]
+fn an_entrapment_among_idle_reports_is_one_episode_found_in_time() {
+    // The terminal repeats its status every 2–5 s; the car stops out of service with people.
+    let stuck_status = stuck(Some(30), Some(true));
+    let mut f = Feed::new();
+    f.status(0, moving(500, 800))
+        .status(1000, stuck_status.clone());
+    let mut t = 1000;
+    let mut k = 0i64;
+    while t < 20 * MIN {
+        k += 1;
+        t += 2_000 + (k * 7_919) % 3_000;
+        f.status(t, stuck_status.clone()).tick(t + 1);
+    }
+    let trapped: Vec<_> = f
+        .found
+        .iter()
+        .filter(|d| d.raised && d.kind == K::TrappedAtLanding)
+        .collect();
+    assert_eq!(trapped.len(), 1);
+    let latency = trapped[0].detected_at.millis() - (T0 + 1000);
+    assert!((30_000..=36_000).contains(&latency), "{latency}");
+}
+
+#[test]
+fn moving_reports_at_an_irregular_cadence_raise_nothing_and_overspeed_is_still_found() {
+    // A 1.5 m/s run reported every 0.3–1.7 s, stamped when sampled.
+    let mut f = Feed::new();
+    f.status(0, idle());
+    let (mut t, mut k) = (0i64, 0i64);
+    while t < 20_000 {
+        k += 1;
+        t += 300 + (k * 523) % 1_400;
+        f.status(t, moving((t * 3 / 2) as i32, 1500));
+    }
+    assert!(f.raised().is_empty(), "{:?}", f.raised());
+    f.status(t + 700, moving(((t + 700) * 3 / 2) as i32, 2100));
+    assert_eq!(f.raised(), vec![K::Overspeed]);
+}
+
+#[test]
 fn heartbeats_off_a_quiet_night_is_not_a_communication_loss_but_a_day_is() {
     let mut f = Feed::new();
     f.send(0, register(false)).status(1, idle());

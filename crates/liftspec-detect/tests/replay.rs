@@ -327,3 +327,53 @@ mod random {
         }
     }
 }
+
+mod extremes {
+    use super::*;
+    use liftspec_detect::lift::LiftProfile;
+    use proptest::prelude::*;
+
+    proptest! {
+        // Each case ticks through up to a day per frame: few cases are enough.
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// Installations and frames at the ends of their ranges (a profile read from a file, a
+        /// terminal's wild clock, a session claimed over centuries): never a panic.
+        #[test]
+        fn extreme_profiles_times_and_claims_never_panic(
+            rated in any::<u32>(),
+            bottom in any::<i32>(),
+            top in any::<i32>(),
+            escalator in any::<bool>(),
+            times in proptest::collection::vec(any::<i64>(), 1..12),
+            positions in proptest::collection::vec(any::<i32>(), 1..12),
+            claim in (any::<i64>(), any::<i64>()),
+        ) {
+            let install = Installation {
+                device: device(0),
+                registration_code: None,
+                profile: LiftProfile { rated_speed_mm_s: rated, bottom_mm: bottom, top_mm: top, escalator },
+            };
+            let mut r = Replay::new([install], Thresholds::default());
+            for (k, (t, p)) in times.iter().zip(positions.iter().cycle()).enumerate() {
+                let status = Status {
+                    moving: k % 2 == 0,
+                    position_mm: Some(*p),
+                    speed_mm_s: Some(*p),
+                    ..idle()
+                };
+                let mut f = frame(0, 1, k as u64 + 1, 0, Body::Status(status));
+                f.envelope.sent_at = Timestamp::from_millis(*t);
+                f.received_at = Some(Timestamp::from_millis(t.wrapping_mul(3)));
+                r.push(f);
+            }
+            let mut session = common::feed::session(0, 0);
+            session.started_at = Timestamp::from_millis(claim.0);
+            session.ended_at = Timestamp::from_millis(claim.1);
+            let mut f = frame(0, 1, 100, 0, Body::MaintenanceSession(session));
+            f.envelope.sent_at = Timestamp::from_millis(claim.1);
+            r.push(f);
+            let _ = r.finish(Timestamp::from_millis(i64::MAX));
+        }
+    }
+}
