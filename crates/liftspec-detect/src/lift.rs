@@ -666,7 +666,14 @@ impl LiftDetector {
                 self.raise(out, kind, at, now, floor, ev);
             }
             EventState::Cleared if TRAPPED.contains(&kind) => self.end_trapped(out, at, now),
-            EventState::Cleared => self.clear(out, kind, at, now),
+            EventState::Cleared => {
+                if kind == DetectedKind::DoorOpeningFault {
+                    // The controller says it is over: the timer restarts from the next status,
+                    // so the same stop is not raised again at once.
+                    self.door_fault_since = NEVER;
+                }
+                self.clear(out, kind, at, now);
+            }
         }
     }
 

@@ -607,6 +607,25 @@ fn one_entrapment_in_normal_mode_is_raised_once_and_cleared_once() {
     assert_eq!(clears, 1);
 }
 
+#[test]
+fn a_door_opening_fault_the_controller_clears_is_one_episode() {
+    // Raised from telemetry; at the repair the controller clears its code 03, then reports
+    // back to normal (40): one raise and one clear, not a second raise between the two.
+    let mut f = Feed::new();
+    f.status(0, moving(300, 500))
+        .status(1000, idle())
+        .status(1000, stuck(Some(0), Some(false)))
+        .tick(6000);
+    f.send(60_000, event(60_000, 3, EventState::Cleared));
+    f.send(60_000, event(60_000, 40, EventState::Occurred));
+    f.status(60_000, idle());
+    let episodes: Vec<(K, bool)> = f.found.iter().map(|d| (d.kind, d.raised)).collect();
+    assert_eq!(
+        episodes,
+        vec![(K::DoorOpeningFault, true), (K::DoorOpeningFault, false)]
+    );
+}
+
 // --- Evidence states only what was seen -------------------------------------------------------
 
 #[test]
