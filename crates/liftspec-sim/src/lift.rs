@@ -1187,15 +1187,7 @@ impl LiftSim {
         if now >= self.next_maintenance {
             self.next_maintenance = now + 15 * DAY_MS + self.rng.int(-2 * DAY_MS, 0);
             self.next_maintenance = self.working_hours(self.next_maintenance);
-            self.mode = ServiceMode::Inspection;
-            self.event(
-                city,
-                out,
-                now,
-                EventCode::from_number(43),
-                EventState::Occurred,
-            );
-            self.emit(out, now, self.status(city, false, 0.0));
+            self.enter_mode(city, out, now, ServiceMode::Inspection, 43);
             let mut until = now + self.rng.int(35 * 60_000, 80 * 60_000);
             if let Some(q) = self.quirks.as_deref_mut().filter(|q| q.visit_runs) {
                 let mut script = Script {
@@ -1905,12 +1897,24 @@ impl LiftSim {
 
     /// Normal service again: event 40 "back to normal" and a status.
     fn back_to_normal(&mut self, city: &City, out: &mut Vec<Emit>, now: i64) {
-        self.mode = ServiceMode::Normal;
+        self.enter_mode(city, out, now, ServiceMode::Normal, 40);
+    }
+
+    /// A change of service mode, reported as its service event `code` and a status.
+    fn enter_mode(
+        &mut self,
+        city: &City,
+        out: &mut Vec<Emit>,
+        now: i64,
+        mode: ServiceMode,
+        code: u16,
+    ) {
+        self.mode = mode;
         self.event(
             city,
             out,
             now,
-            EventCode::from_number(40),
+            EventCode::from_number(code),
             EventState::Occurred,
         );
         self.emit(out, now, self.status(city, false, 0.0));
