@@ -555,27 +555,9 @@ impl LiftSim {
     }
 
     fn emit(&mut self, out: &mut Vec<Emit>, now: i64, body: Body) {
-        if self.silent(now) {
-            return;
-        }
-        let body = match self.quirks.as_deref_mut() {
-            Some(q) => match Self::as_the_terminal_reports(q, body) {
-                Some(body) => body,
-                None => return,
-            },
-            None => body,
-        };
-        // Reports the lift has already planned for later (a crawl, an alarm) describe the car
-        // then: no idle report of the present state goes out before them.
-        if now > self.next {
-            self.planned_until = self.planned_until.max(now);
-        }
         // A report never overtakes one a jittered report delayed: the terminal keeps its order.
-        out.push(Emit::Message {
-            at: self.device_time(now),
-            true_at: now.max(self.jitter_until),
-            body,
-        });
+        let sent = now.max(self.jitter_until);
+        self.send(out, now, sent, body);
     }
 
     /// A periodic report (a moving or idle status, a heartbeat), stamped when it was sampled
@@ -584,12 +566,36 @@ impl LiftSim {
     fn emit_periodic(&mut self, out: &mut Vec<Emit>, now: i64, latest: i64, body: Body) {
         let delay = self.quirks.as_deref_mut().map_or(0, Quirks::jitter);
         let sent = (now + delay).min(latest.max(now)).max(self.jitter_until);
-        let before = out.len();
-        self.emit(out, now, body);
-        if let Some(Emit::Message { true_at, .. }) = out.get_mut(before) {
-            *true_at = sent;
+        if self.send(out, now, sent, body) {
             self.jitter_until = sent;
         }
+    }
+
+    /// Sends a report sampled at `sampled` (true time, stamped by the terminal's clock) at true
+    /// time `sent`, as the terminal reports it; returns whether anything went out (nothing from
+    /// a silent terminal, or a heartbeat that is switched off).
+    fn send(&mut self, out: &mut Vec<Emit>, sampled: i64, sent: i64, body: Body) -> bool {
+        if self.silent(sampled) {
+            return false;
+        }
+        let body = match self.quirks.as_deref_mut() {
+            Some(q) => match Self::as_the_terminal_reports(q, body) {
+                Some(body) => body,
+                None => return false,
+            },
+            None => body,
+        };
+        // Reports the lift has already planned for later (a crawl, an alarm) describe the car
+        // then: no idle report of the present state goes out before them.
+        if sampled > self.next {
+            self.planned_until = self.planned_until.max(sampled);
+        }
+        out.push(Emit::Message {
+            at: self.device_time(sampled),
+            true_at: sent,
+            body,
+        });
+        true
     }
 
     /// What the terminal sends for a body: its load cell's reading and its occupancy sensor
@@ -1189,16 +1195,12 @@ impl LiftSim {
             self.next_maintenance = self.working_hours(self.next_maintenance);
             self.enter_mode(city, out, now, ServiceMode::Inspection, 43);
             let mut until = now + self.rng.int(35 * 60_000, 80 * 60_000);
+            let technician = self.load_for(1);
             if let Some(q) = self.quirks.as_deref_mut().filter(|q| q.visit_runs) {
-                let mut script = Script {
-                    levels: &self.levels,
-                    rated_speed: self.rated_speed,
-                    status_ms: i64::from(config.moving_status_ms),
-                    steps: VecDeque::new(),
-                };
-                let technician = (PASSENGER_KG * 100 / self.rated_load).min(150) as u8;
+                let mut script =
+                    Script::new(&self.levels, self.rated_speed, config.moving_status_ms);
                 script.visit(&mut q.rng, now + 1, until, self.landing, technician);
-                until = until.max(script.steps.back().map_or(until, |w| w.at + 1000));
+                until = until.max(script.end(until));
                 self.script = script.steps;
             }
             self.phase = Phase::Inspection {
@@ -1850,7 +1852,6 @@ impl LiftSim {
         out: &mut Vec<Emit>,
         now: i64,
     ) -> bool {
-        let _ = config;
         if self.escalator || (self.mode != ServiceMode::Normal && !self.parked) {
             return false;
         }
@@ -1874,19 +1875,14 @@ impl LiftSim {
             return true;
         }
         if now >= self.next_independent && self.queue.is_empty() && self.job.is_none() {
+            let attendant = self.load_for(1);
             let Some(q) = self.quirks.as_deref_mut() else {
                 return false;
             };
             let until = now + q.rng.int(10 * 60_000, 30 * 60_000);
-            let mut script = Script {
-                levels: &self.levels,
-                rated_speed: self.rated_speed,
-                status_ms: i64::from(config.moving_status_ms),
-                steps: VecDeque::new(),
-            };
-            let attendant = (PASSENGER_KG * 100 / self.rated_load).min(150) as u8;
+            let mut script = Script::new(&self.levels, self.rated_speed, config.moving_status_ms);
             script.independent(&mut q.rng, now, until, self.landing, attendant);
-            let end = script.steps.back().map_or(until, |w| w.at + 1000);
+            let end = script.end(until);
             self.script = script.steps;
             self.next_independent = i64::MAX;
             self.phase = Phase::Scripted { until: end };

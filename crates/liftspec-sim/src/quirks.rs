@@ -142,7 +142,28 @@ pub struct Script<'a> {
     pub steps: VecDeque<Waypoint>,
 }
 
-impl Script<'_> {
+impl<'a> Script<'a> {
+    /// An empty script for a car with these landing levels, rated speed (mm/s) and status
+    /// period while moving (ms).
+    pub fn new(levels: &'a [i32], rated_speed: f64, status_ms: u32) -> Self {
+        Self {
+            levels,
+            rated_speed,
+            status_ms: i64::from(status_ms),
+            steps: VecDeque::new(),
+        }
+    }
+
+    /// When the script's phase ends: a second after its last step (`or` if it has none).
+    pub fn end(&self, or: i64) -> i64 {
+        self.steps.back().map_or(or, |w| w.at + 1000)
+    }
+
+    /// The time of the last step (0 before the first).
+    fn time(&self) -> i64 {
+        self.last().map_or(0, |w| w.at)
+    }
+
     fn last(&self) -> Option<Waypoint> {
         self.steps.back().copied()
     }
@@ -244,7 +265,7 @@ impl Script<'_> {
         let span_ms = (until - start) / spans;
         let mut current = landing;
         for k in 0..spans {
-            let span_start = self.last().map_or(start, |w| w.at);
+            let span_start = self.time();
             let work_until = span_start + span_ms * 6 / 10;
             // Work at rest, then a slow run to between two floors and back to a landing.
             self.hold(
@@ -257,7 +278,7 @@ impl Script<'_> {
                 let target = rng.index(n - 1);
                 let between = (level(target) + level(target + 1)) / 2.0;
                 self.run(between, INSPECTION_SPEED_MM_S, ServiceMode::Inspection);
-                let here = self.last().map_or(span_start, |w| w.at);
+                let here = self.time();
                 self.hold(
                     here + rng.int(30_000, 90_000),
                     ServiceMode::Inspection,
@@ -271,7 +292,7 @@ impl Script<'_> {
                     ServiceMode::Inspection,
                 );
             }
-            let here = self.last().map_or(span_start, |w| w.at);
+            let here = self.time();
             self.hold(
                 here.max(work_until),
                 ServiceMode::Inspection,
@@ -283,7 +304,7 @@ impl Script<'_> {
             }
             // A test run in normal service to another landing, doors cycling there, then back
             // to inspection.
-            let here = self.last().map_or(span_start, |w| w.at);
+            let here = self.time();
             self.hold(
                 here + 2000,
                 ServiceMode::Normal,
@@ -297,7 +318,7 @@ impl Script<'_> {
             self.run(level(to), self.rated_speed, ServiceMode::Normal);
             current = to;
             self.door_cycle(ServiceMode::Normal, rng.int(3_000, 8_000));
-            let here = self.last().map_or(span_start, |w| w.at);
+            let here = self.time();
             self.hold(
                 here + 1000,
                 ServiceMode::Inspection,
@@ -324,7 +345,7 @@ impl Script<'_> {
         });
         let mut current = landing;
         while self.last().is_some_and(|w| w.at < until) && n > 1 {
-            let now = self.last().map_or(start, |w| w.at);
+            let now = self.time();
             self.hold(now + 500, mode, DoorStatus::Opening, None);
             self.hold(now + 3000, mode, DoorStatus::Opened, None);
             // The attendant holds the doors open while loading.

@@ -137,7 +137,6 @@ impl Simulation {
         let lift = self.city.lifts.get(index)?;
         let equipment = self.city.equipment(index)?;
         let manufacturer = self.city.manufacturers.get(lift.manufacturer as usize)?;
-        let landings = equipment.floors.landings();
         let sim = &self.lifts[index];
         let mut kinds = vec![
             MessageKind::Register,
@@ -161,8 +160,8 @@ impl Simulation {
             model: equipment.model.clone(),
             rated_load_kg: lift.rated_load_kg,
             rated_speed_mm_s: lift.rated_speed_mm_s,
-            lowest_floor: landings.first().map_or(1, |l| l.floor),
-            highest_floor: landings.last().map_or(1, |l| l.floor),
+            lowest_floor: equipment.floors.lowest_floor(),
+            highest_floor: equipment.floors.highest_floor(),
             stops: equipment.floors.stops(),
             firmware: "liftspec-sim".into(),
             public_key: self.city.keys(index).public_key(),
