@@ -246,6 +246,15 @@ const TRAPPED: [DetectedKind; 2] = [
     DetectedKind::TrappedBetweenFloors,
 ];
 
+/// The trapped kind for a car in the door zone (at a landing) or not (between floors).
+const fn trapped_kind(door_zone: bool) -> DetectedKind {
+    if door_zone {
+        DetectedKind::TrappedAtLanding
+    } else {
+        DetectedKind::TrappedBetweenFloors
+    }
+}
+
 impl LiftDetector {
     /// A detector for an installation.
     pub fn new(profile: LiftProfile) -> Self {
@@ -555,11 +564,7 @@ impl LiftDetector {
         if !s.moving && s.door_closed() && s.mode() != ServiceMode::Inspection {
             // Someone is inside a stopped car with closed doors and says so: trapped now.
             self.alarm_since_stop = true;
-            let kind = if s.door_zone {
-                DetectedKind::TrappedAtLanding
-            } else {
-                DetectedKind::TrappedBetweenFloors
-            };
+            let kind = trapped_kind(s.door_zone);
             if !self.trapped_active() {
                 let mut evidence = s.occupancy_evidence();
                 evidence.push(ev);
@@ -1012,11 +1017,7 @@ impl LiftDetector {
             && now.saturating_sub(self.trapped_since) >= th.trapped_after_ms
             && !self.trapped_active()
         {
-            let kind = if s.door_zone {
-                DetectedKind::TrappedAtLanding
-            } else {
-                DetectedKind::TrappedBetweenFloors
-            };
+            let kind = trapped_kind(s.door_zone);
             let mut ev = s.occupancy_evidence();
             ev.push(evidence(at, "doorZone", s.door_zone));
             ev.push(evidence(
@@ -1024,14 +1025,7 @@ impl LiftDetector {
                 "closedForMs",
                 now.saturating_sub(self.trapped_since),
             ));
-            self.raise(
-                out,
-                kind,
-                self.stopped_at.max(NEVER + 1),
-                now,
-                Some(s.floor),
-                ev,
-            );
+            self.raise(out, kind, self.stopped_at, now, Some(s.floor), ev);
         }
         if self.door_fault_since != NEVER
             && now.saturating_sub(self.door_fault_since) >= th.door_opening_after_ms

@@ -172,6 +172,8 @@ pub struct Replay {
     lifts: Vec<Lift>,
     by_device: BTreeMap<DeviceId, usize>,
     next_tick: Option<i64>,
+    /// The latest receive time pushed.
+    latest: Option<i64>,
     report: ReplayReport,
     scratch: Vec<Detection>,
 }
@@ -195,6 +197,7 @@ impl Replay {
             lifts: Vec::new(),
             by_device: BTreeMap::new(),
             next_tick: None,
+            latest: None,
             report: ReplayReport::default(),
             scratch: Vec::new(),
         };
@@ -222,6 +225,7 @@ impl Replay {
     pub fn push(&mut self, frame: Recorded) {
         let env = &frame.envelope;
         let received = frame.received_at.unwrap_or(env.sent_at).millis();
+        self.latest = Some(self.latest.map_or(received, |l| l.max(received)));
         self.tick_until(received);
         let Some(&index) = self.by_device.get(&env.device) else {
             self.notice(NoticeKind::UnknownDevice, env, 1);
@@ -334,6 +338,13 @@ impl Replay {
         }
         self.report
     }
+
+    /// Ends the recording at the latest receive time pushed (0 if none): [`Replay::finish`]
+    /// there.
+    pub fn finish_at_last_frame(self) -> ReplayReport {
+        let at = self.latest.unwrap_or(0).max(0);
+        self.finish(Timestamp::from_millis(at))
+    }
 }
 
 /// Replays `frames` (in arrival order) over `installations` and returns every episode and
@@ -344,10 +355,8 @@ pub fn replay(
     thresholds: Thresholds,
 ) -> ReplayReport {
     let mut replay = Replay::new(installations, thresholds);
-    let mut end = i64::MIN;
     for frame in frames {
-        end = end.max(frame.received_at.unwrap_or(frame.envelope.sent_at).millis());
         replay.push(frame);
     }
-    replay.finish(Timestamp::from_millis(end.max(0)))
+    replay.finish_at_last_frame()
 }
