@@ -726,9 +726,7 @@ impl Recorder {
         )?;
         Ok(())
     }
-}
 
-impl Recorder {
     /// Flushes the frames: a write that failed is an error, not a short file.
     fn finish(mut self) -> Result<(), Failure> {
         std::io::Write::flush(&mut self.frames)?;

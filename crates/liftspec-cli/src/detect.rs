@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use clap::Args;
 use liftspec_detect::replay::{Installation, Recorded, Replay};
 use liftspec_detect::thresholds::Thresholds;
-use liftspec_model::time::Timestamp;
 use liftspec_protocol::wire;
 
 use crate::frames::{for_each_item, Format};
 use crate::input::Input;
+use crate::records::{each_line, read};
 use crate::Failure;
 
 #[derive(Args)]
@@ -36,21 +36,13 @@ pub(crate) struct DetectArgs {
 }
 
 fn read_installations(path: &str) -> Result<Vec<Installation>, Failure> {
-    let input = Input::open(path)?;
-    let name = input.name.clone();
     let mut out = Vec::new();
-    for line in input.lines(64 * 1024) {
-        let (number, line) = line?;
-        let line = line.map_err(|e| Failure(format!("{name}: line {number}: {e}")))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let installation: Installation = serde_json::from_str(&line)
-            .map_err(|e| Failure(format!("{name}: line {number}: {e}")))?;
+    each_line(path, |_, installation: Installation| {
         out.push(installation);
-    }
+        Ok(())
+    })?;
     if out.is_empty() {
-        return Err(Failure(format!("{name}: no installations")));
+        return Err(Failure(format!("{path}: no installations")));
     }
     Ok(out)
 }
@@ -59,9 +51,8 @@ fn read_thresholds(path: Option<&str>) -> Result<Thresholds, Failure> {
     let Some(path) = path else {
         return Ok(Thresholds::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))?;
     let thresholds: Thresholds =
-        serde_json::from_str(&text).map_err(|e| Failure(format!("{path}: {e}")))?;
+        serde_json::from_str(&read(path)?).map_err(|e| Failure(format!("{path}: {e}")))?;
     thresholds
         .validate()
         .map_err(|e| Failure(format!("{path}: {e} ({})", e.code())))?;
@@ -82,23 +73,19 @@ pub(crate) fn detect(args: DetectArgs) -> Result<ExitCode, Failure> {
     let input = Input::open(&args.input)?;
     let mut replay = Replay::new(installations, thresholds);
     let mut rejected: Vec<(String, String)> = Vec::new();
-    let mut end = i64::MIN;
     let items = for_each_item(input, args.format, |name, position, bytes| {
         match bytes.and_then(|b| wire::decode(&b).map_err(|e| format!("{e} ({})", e.code()))) {
-            Ok(frame) => {
-                end = end.max(frame.envelope.sent_at.millis());
-                replay.push(Recorded {
-                    envelope: frame.envelope,
-                    received_at: None,
-                });
-            }
+            Ok(frame) => replay.push(Recorded {
+                envelope: frame.envelope,
+                received_at: None,
+            }),
             Err(e) => rejected.push((format!("{name}: {position}"), e)),
         }
     })?;
     if items == 0 {
         return Err(Failure(format!("{}: no frames found", args.input)));
     }
-    let report = replay.finish(Timestamp::from_millis(end.max(0)));
+    let report = replay.finish_at_last_frame();
     for episode in &report.episodes {
         line("episode", episode)?;
     }

@@ -68,7 +68,7 @@ const MAX_LINE: usize = 1 << 20;
 /// Largest rule or policy file.
 const MAX_FILE: u64 = 16 << 20;
 
-fn read(path: &str) -> Result<String, Failure> {
+pub(crate) fn read(path: &str) -> Result<String, Failure> {
     let len = std::fs::metadata(path)
         .map_err(|e| Failure(format!("{path}: {e}")))?
         .len();
@@ -82,7 +82,7 @@ fn read(path: &str) -> Result<String, Failure> {
 
 /// Calls `each` with every JSON line of `path`, read as a stream; the first bad line is the
 /// error (with its number).
-fn each_line<T: serde::de::DeserializeOwned>(
+pub(crate) fn each_line<T: serde::de::DeserializeOwned>(
     path: &str,
     mut each: impl FnMut(usize, T) -> Result<(), Failure>,
 ) -> Result<usize, Failure> {
