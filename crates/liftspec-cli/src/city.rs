@@ -7,19 +7,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use chrono::Datelike;
 use clap::Args;
-use liftspec_credit::evaluate::{evaluate_all, LiftFacts, Period, UnitFacts};
+use liftspec_credit::evaluate::Period;
 use liftspec_credit::rules::RuleSet;
 use liftspec_detect::detection::DetectedKind;
-use liftspec_detect::lift::{LiftDetector, LiftProfile};
 use liftspec_detect::thresholds::Thresholds;
-use liftspec_model::record::Record;
 use liftspec_model::time::Timestamp;
-use liftspec_protocol::message::Body;
-use liftspec_protocol::session::ReceiverSession;
-use liftspec_protocol::validate::ValidationContext;
-use liftspec_risk::triggers::{screen, ComponentRegistry, Counters, LiftRiskInput, Policy};
+use liftspec_platform::fleet::{Fleet, FleetLift, FleetUnit};
+use liftspec_platform::pipeline::{LiftDetection, Pipeline};
+use liftspec_platform::supervision;
+use liftspec_risk::triggers::{Counters, Policy};
 use liftspec_sim::config::SimConfig;
 use liftspec_sim::records::year_of_records;
 use liftspec_sim::stream::Simulation;
@@ -97,44 +94,15 @@ struct RescueSummary {
 /// service (own unit, then another unit, then 119), and plays the crews: they accept a minute
 /// after the offer, travel by the road estimate and release the passengers in five minutes.
 fn rescues(
-    city: &liftspec_sim::city::City,
+    fleet: &Fleet,
     trapped: &[(i64, u32, Option<i16>, i64)],
     end: i64,
 ) -> Result<RescueSummary, Failure> {
-    use liftspec_rescue::dispatch::{CrewSite, RoadEstimate, TravelTime};
+    use liftspec_rescue::dispatch::{RoadEstimate, TravelTime};
     use liftspec_rescue::policy::RescuePolicy;
-    use liftspec_rescue::service::{LiftSite, Notice, ReportBy, RescueService};
-    let sites: Vec<LiftSite> = city
-        .lifts
-        .iter()
-        .map(|l| {
-            let b = &city.buildings[l.building as usize];
-            LiftSite {
-                registration_code: l.registration_code.clone(),
-                rescue_code: l.rescue_code.clone(),
-                device: l.device.clone(),
-                point: b.location.point,
-                address: b.location.address.clone(),
-                access_notes: b.location.access_notes.clone(),
-                built_up: b.location.built_up_area,
-                maintenance_unit: city.maintenance_units[l.maintenance_unit as usize]
-                    .organisation
-                    .credit_code
-                    .clone(),
-            }
-        })
-        .collect();
-    let crews: Vec<CrewSite> = city
-        .maintenance_units
-        .iter()
-        .flat_map(|u| {
-            u.crews.iter().map(|c| CrewSite {
-                id: c.id.clone(),
-                unit: u.organisation.credit_code.clone(),
-                point: u.station_of(&c.id).map_or(u.stations[0].point, |s| s.point),
-            })
-        })
-        .collect();
+    use liftspec_rescue::service::{Notice, ReportBy, RescueService};
+    let sites = fleet.sites();
+    let crews = fleet.crews.clone();
     let policy = RescuePolicy::default();
     let mut service = RescueService::new(policy.clone(), sites.clone(), crews.clone());
     let road = RoadEstimate::default();
@@ -282,33 +250,33 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut sim =
         Simulation::new(config.clone()).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     let city = sim.city().clone();
-    let equipment: Vec<_> = (0..city.lifts.len())
-        .filter_map(|i| city.equipment(i))
-        .collect();
-    let credentials: Vec<_> = (0..city.lifts.len())
-        .map(|i| city.keys(i).credentials())
-        .collect();
+    let fleet = fleet_of(&city);
     let mut recorder = match &args.record {
-        Some(dir) => Some(Recorder::create(dir, &city)?),
+        Some(dir) => Some(Recorder::create(dir, &city, &fleet)?),
         None => None,
     };
-    let mut sessions: Vec<ReceiverSession> = (0..city.lifts.len())
-        .map(|_| ReceiverSession::new(64))
-        .collect();
-    let mut detectors: Vec<LiftDetector> = equipment
-        .iter()
-        .map(|e| LiftDetector::new(LiftProfile::from_equipment(e)))
-        .collect();
-    let thresholds = Thresholds::default();
+    let mut pipeline = Pipeline::new(&fleet, Thresholds::default());
     let mut detections: BTreeMap<String, u32> = BTreeMap::new();
     let mut detected_lifts: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
     let (mut frames, mut rejected) = (0u64, 0u64);
     let mut trapped: Vec<(i64, u32, Option<i16>, i64)> = Vec::new();
-    // Each terminal's latest Statistics: the run and door-cycle counters that risk screening
-    // compares with the components' design cycles (Art. 32(3)).
-    let mut counters: Vec<Option<Counters>> = vec![None; city.lifts.len()];
-    let mut next_tick = config.start.millis();
-    let mut out = Vec::new();
+    let mut found = |found: Vec<LiftDetection>| {
+        for x in found {
+            let d = &x.detection;
+            if !d.raised || d.kind == DetectedKind::ClockDrift {
+                continue;
+            }
+            *detections.entry(format!("{:?}", d.kind)).or_default() += 1;
+            detected_lifts
+                .entry(x.lift)
+                .or_default()
+                .push(d.detected_at.millis());
+            if x.is_entrapment() {
+                trapped.push((d.detected_at.millis(), x.lift, d.floor, d.at.millis()));
+            }
+        }
+    };
+    let mut last_at = config.start;
     let progress = bar(config.duration_s, "simulated seconds");
     for frame in sim.by_ref() {
         frames += 1;
@@ -319,67 +287,18 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
             progress
                 .set_position(((frame.at.millis() - config.start.millis()) / 1000).max(0) as u64);
         }
-        while next_tick <= frame.at.millis() {
-            for (i, det) in detectors.iter_mut().enumerate() {
-                det.on_tick(Timestamp::from_millis(next_tick), &thresholds, &mut out);
-                for x in out.drain(..).filter(|x| x.raised) {
-                    *detections.entry(format!("{:?}", x.kind)).or_default() += 1;
-                    detected_lifts
-                        .entry(i as u32)
-                        .or_default()
-                        .push(x.detected_at.millis());
-                    if matches!(
-                        x.kind,
-                        DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
-                    ) {
-                        trapped.push((x.detected_at.millis(), i as u32, x.floor, x.at.millis()));
-                    }
-                }
-            }
-            next_tick += 5000;
-        }
-        let i = frame.lift as usize;
-        let floors = &equipment[i].floors;
-        let ctx = ValidationContext::new(
-            floors.lowest_floor(),
-            floors.highest_floor(),
-            equipment[i].rated_speed_mm_s,
-            frame.at,
-        );
-        match sessions[i].receive(&frame.bytes, &city.lifts[i].device, &credentials[i], &ctx) {
-            Ok(received) => {
-                rejected += u64::from(received.rejection.is_some());
-                for delivery in &received.deliver {
-                    let env = &delivery.envelope;
-                    detectors[i].on_envelope(env, frame.at, &thresholds, &mut out);
-                    if let Body::Statistics(st) = &env.body {
-                        counters[i] = env.sent_at.local_date().ok().map(|on| Counters {
-                            on,
-                            run_count: st.run_count,
-                            door_cycles: st.door_cycles,
-                        });
-                    }
-                }
-            }
-            Err(_) => rejected += 1,
-        }
-        for x in out
-            .drain(..)
-            .filter(|x| x.raised && x.kind != DetectedKind::ClockDrift)
-        {
-            *detections.entry(format!("{:?}", x.kind)).or_default() += 1;
-            detected_lifts
-                .entry(frame.lift)
-                .or_default()
-                .push(x.detected_at.millis());
-            if matches!(
-                x.kind,
-                DetectedKind::TrappedAtLanding | DetectedKind::TrappedBetweenFloors
-            ) {
-                trapped.push((x.detected_at.millis(), frame.lift, x.floor, x.at.millis()));
-            }
-        }
+        last_at = frame.at;
+        let taken = pipeline.ingest(&frame.bytes, frame.at);
+        rejected += u64::from(taken.rejected || taken.refused.is_some());
+        found(taken.detections);
     }
+    // The ticks through the last frame's time, for the lifts that went quiet before it.
+    found(pipeline.tick_all(last_at));
+    // Detections come per lift; the rescue service takes them in time order.
+    trapped.sort_by_key(|t| (t.0, t.1));
+    let counters: Vec<Option<Counters>> = (0..fleet.lifts.len() as u32)
+        .map(|i| pipeline.state(i).and_then(|s| s.counters))
+        .collect();
     progress.finish_and_clear();
     if let Some(r) = recorder.take() {
         r.finish()?;
@@ -405,7 +324,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         }
     }
 
-    let rescue = rescues(&city, &trapped, end)?;
+    let rescue = rescues(&fleet, &trapped, end)?;
 
     eprintln!("[2/4] a year of records …");
     let year = year_of_records(&city, 2025, args.seed);
@@ -413,35 +332,10 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         "[3/4] credit of {} maintenance units …",
         city.maintenance_units.len()
     );
-    let units: Vec<UnitFacts> = city
-        .maintenance_units
-        .iter()
-        .enumerate()
-        .map(|(u, mu)| UnitFacts {
-            unit: mu.organisation.credit_code.clone(),
-            lifts: city
-                .lifts
-                .iter()
-                .filter(|l| l.maintenance_unit as usize == u)
-                .map(|l| LiftFacts {
-                    registration_code: l.registration_code.clone(),
-                    family: l.kind.maintenance_family(),
-                    // Every simulated lift reports through a terminal; insurance is not simulated.
-                    insured: false,
-                    smart_terminal: true,
-                    // The duty begins at commissioning (the unit cannot maintain a lift before it exists).
-                    maintained_since: Some(l.commissioned_on),
-                })
-                .collect(),
-            technicians: mu.technicians.len() as u32,
-            licence_valid_until: None,
-            commendations: Vec::new(),
-        })
-        .collect();
     let period = Period::year(2025).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
-    let evaluations = evaluate_all(
+    let evaluations = supervision::evaluate_units(
+        &fleet,
         &RuleSet::default_maintenance_unit(),
-        &units,
         &year.records,
         &period,
     );
@@ -466,55 +360,22 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     lowest.truncate(5);
 
     eprintln!("[4/4] risk screening …");
-    let mut monthly: BTreeMap<&str, BTreeMap<(i32, u32), u32>> = BTreeMap::new();
-    let mut disasters: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-    for r in &year.records {
-        match r {
-            Record::Fault(f) => {
-                if let Ok(day) = f.raised_at.local_date() {
-                    *monthly
-                        .entry(f.lift.as_str())
-                        .or_default()
-                        .entry((day.year(), day.month()))
-                        .or_default() += 1;
-                }
-            }
-            Record::Disaster(x) => disasters
-                .entry(x.lift.as_str())
-                .or_default()
-                .push(x.clone()),
-            _ => {}
-        }
-    }
     let today = config.start.local_date().unwrap_or_default();
-    let (policy, registry) = (Policy::hangzhou(), ComponentRegistry::default_lives());
+    let screened =
+        supervision::screen_lifts(&fleet, &counters, &year.records, &Policy::hangzhou(), today)
+            .map_err(|e| Failure(e.to_string()))?;
     let mut risky: Vec<(String, Vec<String>, usize)> = Vec::new();
-    for (l, counters) in city.lifts.iter().zip(&counters) {
-        let input = LiftRiskInput {
-            registration_code: l.registration_code.clone(),
-            kind: l.kind,
-            commissioned_on: l.commissioned_on,
-            counters: *counters,
-            monthly_faults: monthly
-                .get(l.registration_code.as_str())
-                .map_or(Vec::new(), |m| {
-                    m.iter().map(|((y, mo), n)| (*y, *mo, *n)).collect()
-                }),
-            disasters: disasters
-                .get(l.registration_code.as_str())
-                .cloned()
-                .unwrap_or_default(),
-            replacements: Vec::new(),
-            findings: Vec::new(),
-        };
-        let found =
-            screen(&policy, &registry, &input, today).map_err(|e| Failure(e.to_string()))?;
+    for (l, found) in fleet.lifts.iter().zip(&screened) {
         if !found.is_empty() {
             let reasons = found
                 .iter()
                 .map(|t| format!("{} since {} ({})", t.condition, t.first_held, t.clause))
                 .collect();
-            risky.push((l.registration_code.to_string(), reasons, found.len()));
+            risky.push((
+                l.equipment.registration_code.to_string(),
+                reasons,
+                found.len(),
+            ));
         }
     }
     let risk_triggered = risky.len();
@@ -691,14 +552,62 @@ fn html(r: &Report) -> String {
     )
 }
 
-/// Writes the terminals' frames and the installations for `liftspec detect`.
+/// The simulated city as the platform's registry holds it: every lift with its terminal's
+/// credentials and equipment record, the crews at their stations, the maintenance units.
+pub(crate) fn fleet_of(city: &liftspec_sim::city::City) -> Fleet {
+    let lifts = (0..city.lifts.len())
+        .filter_map(|i| {
+            Some(FleetLift {
+                device: city.lifts[i].device.clone(),
+                credentials: city.keys(i).credentials(),
+                equipment: city.equipment(i)?,
+            })
+        })
+        .collect();
+    let crews = city
+        .maintenance_units
+        .iter()
+        .flat_map(|u| {
+            u.crews.iter().map(|c| liftspec_rescue::dispatch::CrewSite {
+                id: c.id.clone(),
+                unit: u.organisation.credit_code.clone(),
+                point: u.station_of(&c.id).map_or(u.stations[0].point, |s| s.point),
+            })
+        })
+        .collect();
+    let units = city
+        .maintenance_units
+        .iter()
+        .map(|u| FleetUnit {
+            credit_code: u.organisation.credit_code.clone(),
+            name: u.organisation.name.clone(),
+            technicians: u.technicians.len() as u32,
+        })
+        .collect();
+    Fleet {
+        lifts,
+        crews,
+        units,
+    }
+}
+
+/// Writes the terminals' frames, the installations (for `liftspec detect`) and the fleet (for
+/// `liftspec serve`).
 struct Recorder {
     frames: std::io::BufWriter<std::fs::File>,
 }
 
 impl Recorder {
-    fn create(dir: &std::path::Path, city: &liftspec_sim::city::City) -> Result<Self, Failure> {
+    fn create(
+        dir: &std::path::Path,
+        city: &liftspec_sim::city::City,
+        fleet: &Fleet,
+    ) -> Result<Self, Failure> {
         std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{}: {e}", dir.display())))?;
+        write_atomic(
+            &dir.join("fleet.json"),
+            (serde_json::to_string(fleet)? + "\n").as_bytes(),
+        )?;
         let mut lines = String::new();
         for i in 0..city.lifts.len() {
             if let Some(equipment) = city.equipment(i) {

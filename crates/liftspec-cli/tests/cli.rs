@@ -549,3 +549,34 @@ fn detect_replays_a_recorded_city_as_episodes_and_reports_what_it_cannot_use() {
         text(&o.stderr)
     );
 }
+
+/// `liftspec city` drives the platform's pipeline (`liftspec-platform`); its report is the one
+/// the command printed before the pipeline moved out of the CLI (recorded then, with every
+/// figure but the throughput).
+#[test]
+fn city_report_is_the_one_recorded_before_the_pipeline_moved_to_the_platform() {
+    let dir = scratch("city-golden");
+    let out = dir.join("report");
+    let run = liftspec(
+        &[
+            "city",
+            "--lifts",
+            "300",
+            "--hours",
+            "3",
+            "--realistic",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let mut got: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    got.as_object_mut().unwrap().remove("framesPerSecond");
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/city-300-lifts-3h-realistic.json");
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    assert_eq!(got, want);
+}
