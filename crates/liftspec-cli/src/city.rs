@@ -13,7 +13,7 @@ use liftspec_credit::rules::RuleSet;
 use liftspec_detect::detection::DetectedKind;
 use liftspec_detect::thresholds::Thresholds;
 use liftspec_model::time::Timestamp;
-use liftspec_platform::fleet::{Fleet, FleetLift, FleetUnit};
+use liftspec_platform::fleet::Fleet;
 use liftspec_platform::pipeline::{LiftDetection, Pipeline};
 use liftspec_platform::supervision;
 use liftspec_risk::triggers::{Counters, Policy};
@@ -250,7 +250,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut sim =
         Simulation::new(config.clone()).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     let city = sim.city().clone();
-    let fleet = fleet_of(&city);
+    let fleet = Fleet::of_city(&city);
     let mut recorder = match &args.record {
         Some(dir) => Some(Recorder::create(dir, &city, &fleet)?),
         None => None,
@@ -550,45 +550,6 @@ fn html(r: &Report) -> String {
         credit,
         risk
     )
-}
-
-/// The simulated city as the platform's registry holds it: every lift with its terminal's
-/// credentials and equipment record, the crews at their stations, the maintenance units.
-pub(crate) fn fleet_of(city: &liftspec_sim::city::City) -> Fleet {
-    let lifts = (0..city.lifts.len())
-        .filter_map(|i| {
-            Some(FleetLift {
-                device: city.lifts[i].device.clone(),
-                credentials: city.keys(i).credentials(),
-                equipment: city.equipment(i)?,
-            })
-        })
-        .collect();
-    let crews = city
-        .maintenance_units
-        .iter()
-        .flat_map(|u| {
-            u.crews.iter().map(|c| liftspec_rescue::dispatch::CrewSite {
-                id: c.id.clone(),
-                unit: u.organisation.credit_code.clone(),
-                point: u.station_of(&c.id).map_or(u.stations[0].point, |s| s.point),
-            })
-        })
-        .collect();
-    let units = city
-        .maintenance_units
-        .iter()
-        .map(|u| FleetUnit {
-            credit_code: u.organisation.credit_code.clone(),
-            name: u.organisation.name.clone(),
-            technicians: u.technicians.len() as u32,
-        })
-        .collect();
-    Fleet {
-        lifts,
-        crews,
-        units,
-    }
 }
 
 /// Writes the terminals' frames, the installations (for `liftspec detect`) and the fleet (for

@@ -152,3 +152,45 @@ impl Fleet {
             .collect()
     }
 }
+
+#[cfg(feature = "sim")]
+impl Fleet {
+    /// The simulated city as the platform's registry holds it: every lift with its terminal's
+    /// credentials and equipment record, the crews at their stations, the maintenance units.
+    pub fn of_city(city: &liftspec_sim::city::City) -> Self {
+        let lifts = (0..city.lifts.len())
+            .filter_map(|i| {
+                Some(FleetLift {
+                    device: city.lifts[i].device.clone(),
+                    credentials: city.keys(i).credentials(),
+                    equipment: city.equipment(i)?,
+                })
+            })
+            .collect();
+        let crews = city
+            .maintenance_units
+            .iter()
+            .flat_map(|u| {
+                u.crews.iter().map(|c| liftspec_rescue::dispatch::CrewSite {
+                    id: c.id.clone(),
+                    unit: u.organisation.credit_code.clone(),
+                    point: u.station_of(&c.id).map_or(u.stations[0].point, |s| s.point),
+                })
+            })
+            .collect();
+        let units = city
+            .maintenance_units
+            .iter()
+            .map(|u| FleetUnit {
+                credit_code: u.organisation.credit_code.clone(),
+                name: u.organisation.name.clone(),
+                technicians: u.technicians.len() as u32,
+            })
+            .collect();
+        Fleet {
+            lifts,
+            crews,
+            units,
+        }
+    }
+}

@@ -5,8 +5,13 @@
 //!
 //! The core ([`pipeline`]) is sans-I/O; the store and the service are the edge.
 
+pub mod config;
+pub mod engine;
 pub mod fleet;
+pub mod gateway;
 pub mod pipeline;
+pub mod rescue_log;
+pub mod store;
 pub mod supervision;
 
 #[doc = include_str!("../README.md")]

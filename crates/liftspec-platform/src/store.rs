@@ -1,0 +1,433 @@
+//! The durable store: one embedded SQLite database (WAL, `synchronous=FULL`) holding every
+//! device's checkpoint, the detections, the rescue service's calls, the records and the
+//! answers to idempotent requests.
+//!
+//! - **Group commit.** [`Store::commit`] writes a whole [`Batch`] — the checkpoints of every
+//!   device a batch of frames touched, with what those frames produced — in one transaction, so
+//!   the cost of a durable commit is shared by thousands of frames.
+//! - **Versioned.** The schema is migrated by `PRAGMA user_version` ([`SCHEMA_VERSION`]); a
+//!   database from a newer liftspec is refused, never misread. Each checkpoint carries
+//!   [`DeviceState::VERSION`]; one of another version is refused.
+//!
+//! ```
+//! use liftspec_platform::store::{Batch, Store};
+//! let mut store = Store::open_in_memory()?;
+//! assert_eq!(store.boot()?, 1);
+//! assert_eq!(store.boot()?, 2);
+//! store.commit(&Batch::default())?;
+//! # Ok::<(), liftspec_platform::store::StoreError>(())
+//! ```
+
+use std::path::Path;
+
+use liftspec_model::record::Record;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::pipeline::DeviceState;
+
+/// The schema version this liftspec writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The migrations, in order: migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE device_state (
+        device TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        state BLOB NOT NULL
+    );
+    CREATE TABLE detection (
+        id INTEGER PRIMARY KEY,
+        lift INTEGER NOT NULL,
+        device TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        raised INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        detected_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX detection_device ON detection (device, id);
+    CREATE TABLE rescue_call (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL);
+    CREATE TABLE record (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        lift TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX record_lift ON record (lift, id);
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        request TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        response TEXT NOT NULL
+    );
+"];
+
+/// Why the store failed. A failed commit leaves the database as it was before the batch.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed (disk full, I/O error, a locked or corrupt database).
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer liftspec.
+    #[error("database schema version {found} is newer than this liftspec's {supported}")]
+    NewerSchema {
+        /// The database's version.
+        found: i64,
+        /// This liftspec's.
+        supported: i64,
+    },
+    /// A checkpoint of another format version, or one that does not decode.
+    #[error("checkpoint of device {device}: {why}")]
+    BadCheckpoint {
+        /// The device.
+        device: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// A stored row that does not decode.
+    #[error("stored {what} does not decode: {why}")]
+    BadRow {
+        /// Which table.
+        what: &'static str,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+impl StoreError {
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "store.sqlite",
+            Self::NewerSchema { .. } => "store.newer_schema",
+            Self::BadCheckpoint { .. } => "store.bad_checkpoint",
+            Self::BadRow { .. } => "store.bad_row",
+        }
+    }
+}
+
+/// A detection as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredDetection {
+    /// Its number in the store (from 1, in the order committed); 0 before it is stored.
+    pub id: i64,
+    /// The lift's index in the fleet.
+    pub lift: u32,
+    /// The terminal.
+    pub device: String,
+    /// The lift's registration code.
+    pub registration_code: String,
+    /// The detection, with its evidence and source.
+    pub detection: liftspec_detect::detection::Detection,
+}
+
+/// Everything one group commit writes.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Checkpoints: (device, state).
+    pub states: Vec<(String, DeviceState)>,
+    /// New detections (their `id` is assigned by the commit).
+    pub detections: Vec<StoredDetection>,
+    /// Rescue-service calls, in the order applied: (time ms, call as JSON).
+    pub rescue_calls: Vec<(i64, String)>,
+    /// New records.
+    pub records: Vec<Record>,
+    /// Answers to idempotent requests: (key, request fingerprint, status, response).
+    pub answers: Vec<(String, String, u16, String)>,
+}
+
+impl Batch {
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+            && self.detections.is_empty()
+            && self.rescue_calls.is_empty()
+            && self.records.is_empty()
+            && self.answers.is_empty()
+    }
+}
+
+/// A stored answer to an idempotent request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    /// What the request was (method, path and body fingerprint).
+    pub request: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The response body.
+    pub response: String,
+}
+
+/// The store.
+pub struct Store {
+    conn: Connection,
+}
+
+fn kind_of(r: &Record) -> &'static str {
+    match r {
+        Record::Maintenance(_) => "maintenance",
+        Record::Inspection(_) => "inspection",
+        Record::Fault(_) => "fault",
+        Record::Rescue(_) => "rescue",
+        Record::Complaint(_) => "complaint",
+        Record::Disaster(_) => "disaster",
+        Record::ComponentReplacement(_) => "componentReplacement",
+        Record::Penalty(_) => "penalty",
+        Record::Accident(_) => "accident",
+    }
+}
+
+/// The lift a record is about, if it names one.
+pub fn lift_of(r: &Record) -> Option<String> {
+    serde_json::to_value(r)
+        .ok()?
+        .as_object()?
+        .values()
+        .next()?
+        .get("lift")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::setup(Connection::open(path)?)
+    }
+
+    /// A database in memory (tests, examples).
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Self, StoreError> {
+        // WAL with a full sync at each commit: a committed batch survives a power cut.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Self { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Counts this start and returns its number (1 at the first). A restarted platform numbers
+    /// its frames to devices in a new downlink epoch, taken from it.
+    pub fn boot(&mut self) -> Result<u32, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('boot', 1)
+             ON CONFLICT (key) DO UPDATE SET value = value + 1",
+            [],
+        )?;
+        let boot: i64 = tx.query_row("SELECT value FROM meta WHERE key = 'boot'", [], |r| {
+            r.get(0)
+        })?;
+        tx.commit()?;
+        Ok(u32::try_from(boot).unwrap_or(u32::MAX))
+    }
+
+    /// Writes a batch in one transaction: all of it or none of it.
+    pub fn commit(&mut self, batch: &Batch) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(batch.detections.len());
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO device_state (device, version, state) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device) DO UPDATE SET version = ?2, state = ?3",
+            )?;
+            for (device, state) in &batch.states {
+                let bytes =
+                    postcard::to_allocvec(state).map_err(|e| StoreError::BadCheckpoint {
+                        device: device.clone(),
+                        why: e.to_string(),
+                    })?;
+                put.execute(params![device, DeviceState::VERSION, bytes])?;
+            }
+            let mut put = tx.prepare_cached(
+                "INSERT INTO detection (lift, device, kind, raised, at, detected_at, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for d in &batch.detections {
+                let body = serde_json::to_string(d).map_err(|e| StoreError::BadRow {
+                    what: "detection",
+                    why: e.to_string(),
+                })?;
+                put.execute(params![
+                    d.lift,
+                    d.device,
+                    format!("{:?}", d.detection.kind),
+                    d.detection.raised,
+                    d.detection.at.millis(),
+                    d.detection.detected_at.millis(),
+                    body
+                ])?;
+                ids.push(tx.last_insert_rowid());
+            }
+            let mut put =
+                tx.prepare_cached("INSERT INTO rescue_call (at, body) VALUES (?1, ?2)")?;
+            for (at, call) in &batch.rescue_calls {
+                put.execute(params![at, call])?;
+            }
+            let mut put =
+                tx.prepare_cached("INSERT INTO record (kind, lift, body) VALUES (?1, ?2, ?3)")?;
+            for r in &batch.records {
+                let body = serde_json::to_string(r).map_err(|e| StoreError::BadRow {
+                    what: "record",
+                    why: e.to_string(),
+                })?;
+                put.execute(params![kind_of(r), lift_of(r), body])?;
+            }
+            let mut put = tx.prepare_cached(
+                "INSERT INTO idempotency (key, request, status, response) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (key, request, status, response) in &batch.answers {
+                put.execute(params![key, request, status, response])?;
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Every device's checkpoint: (device, state).
+    pub fn states(&self) -> Result<Vec<(String, DeviceState)>, StoreError> {
+        let mut q = self
+            .conn
+            .prepare("SELECT device, version, state FROM device_state")?;
+        let rows = q.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (device, version, bytes) = row?;
+            if version != i64::from(DeviceState::VERSION) {
+                return Err(StoreError::BadCheckpoint {
+                    device,
+                    why: format!(
+                        "format version {version}, this liftspec reads {}",
+                        DeviceState::VERSION
+                    ),
+                });
+            }
+            let state = postcard::from_bytes(&bytes).map_err(|e| StoreError::BadCheckpoint {
+                device: device.clone(),
+                why: e.to_string(),
+            })?;
+            out.push((device, state));
+        }
+        Ok(out)
+    }
+
+    /// Detections with an id above `after`, optionally of one device or kind, at most `limit`,
+    /// in the order stored.
+    pub fn detections(
+        &self,
+        after: i64,
+        device: Option<&str>,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredDetection>, StoreError> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT id, body FROM detection
+             WHERE id > ?1 AND (?2 IS NULL OR device = ?2) AND (?3 IS NULL OR kind = ?3)
+             ORDER BY id LIMIT ?4",
+        )?;
+        let rows = q.query_map(params![after, device, kind, limit], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, body) = row?;
+            let mut d: StoredDetection =
+                serde_json::from_str(&body).map_err(|e| StoreError::BadRow {
+                    what: "detection",
+                    why: e.to_string(),
+                })?;
+            d.id = id;
+            out.push(d);
+        }
+        Ok(out)
+    }
+
+    /// The rescue service's calls, in order: (time ms, call as JSON).
+    pub fn rescue_calls(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut q = self
+            .conn
+            .prepare("SELECT at, body FROM rescue_call ORDER BY id")?;
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records, of one lift or all, in the order stored.
+    pub fn records(&self, lift: Option<&str>) -> Result<Vec<Record>, StoreError> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT body FROM record WHERE (?1 IS NULL OR lift = ?1) ORDER BY id",
+        )?;
+        let rows = q.query_map(params![lift], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?).map_err(|e| StoreError::BadRow {
+                what: "record",
+                why: e.to_string(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// How many records are stored.
+    pub fn record_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// The stored answer to an idempotent request with `key`, if any.
+    pub fn answer(&self, key: &str) -> Result<Option<StoredAnswer>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT request, status, response FROM idempotency WHERE key = ?1",
+                params![key],
+                |r| {
+                    Ok(StoredAnswer {
+                        request: r.get(0)?,
+                        status: r.get(1)?,
+                        response: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
