@@ -52,6 +52,13 @@ pub(crate) struct CityArgs {
     /// (`installations.jsonl`) to this folder, for `liftspec detect`.
     #[arg(long)]
     record: Option<PathBuf>,
+    /// Stream the terminals' frames over TCP to a running platform (`liftspec serve`) at this
+    /// address instead of running the platform in process.
+    #[arg(long, value_name = "HOST:PORT")]
+    to: Option<String>,
+    /// Connections (gateways) to stream over with `--to`; lift i uses connection i mod N.
+    #[arg(long, default_value_t = 200)]
+    connections: u32,
 }
 
 #[derive(serde::Serialize)]
@@ -249,10 +256,13 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     );
     let mut sim =
         Simulation::new(config.clone()).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
+    if let Some(addr) = &args.to {
+        return crate::stream_to::run(sim, addr, args.connections);
+    }
     let city = sim.city().clone();
     let fleet = Fleet::of_city(&city);
     let mut recorder = match &args.record {
-        Some(dir) => Some(Recorder::create(dir, &city, &fleet)?),
+        Some(dir) => Some(Recorder::create(dir, &city, &fleet, args.seed)?),
         None => None,
     };
     let mut pipeline = Pipeline::new(&fleet, Thresholds::default());
@@ -563,11 +573,36 @@ impl Recorder {
         dir: &std::path::Path,
         city: &liftspec_sim::city::City,
         fleet: &Fleet,
+        seed: u64,
     ) -> Result<Self, Failure> {
         std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{}: {e}", dir.display())))?;
         write_atomic(
             &dir.join("fleet.json"),
             (serde_json::to_string(fleet)? + "\n").as_bytes(),
+        )?;
+        let mut records = String::new();
+        for r in &year_of_records(city, 2025, seed).records {
+            records.push_str(&serde_json::to_string(r)?);
+            records.push('\n');
+        }
+        write_atomic(&dir.join("records.jsonl"), records.as_bytes())?;
+        // A configuration for `liftspec serve` over this city, on the frames' clock (the
+        // simulation runs faster than real time).
+        let config = liftspec_platform::config::ConfigFile {
+            fleet: "fleet.json".into(),
+            records: Some("records.jsonl".into()),
+            database: "platform.db".into(),
+            terminals: "127.0.0.1:7400".into(),
+            http: "127.0.0.1:8080".into(),
+            clock: liftspec_platform::config::Clock::Frames,
+            thresholds: None,
+            credit_rules: None,
+            risk_policy: None,
+            rescue_policy: None,
+        };
+        write_atomic(
+            &dir.join("platform.json"),
+            (serde_json::to_string_pretty(&config)? + "\n").as_bytes(),
         )?;
         let mut lines = String::new();
         for i in 0..city.lifts.len() {

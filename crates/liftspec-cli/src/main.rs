@@ -7,6 +7,8 @@ mod input;
 mod keys;
 mod paint;
 mod records;
+mod serve;
+mod stream_to;
 
 use std::process::ExitCode;
 
@@ -26,6 +28,9 @@ enum Command {
     /// then a year of records rated for credit and screened for risk; writes report.json and
     /// report.html.
     City(city::CityArgs),
+    /// Run the supervision platform: terminals over TCP (stream mode), the HTTP API, durable
+    /// state in an embedded SQLite database.
+    Serve(serve::ServeArgs),
     /// Read frames (binary stream, hex lines or JSON lines) and print them as JSON lines.
     Decode(frames::DecodeArgs),
     /// Read frames and check them against an installation; one line per problem.
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::City(a) => city::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Decode(a) => frames::decode(a),
         Command::Validate(a) => frames::validate(a),
         Command::Detect(a) => detect::detect(a),

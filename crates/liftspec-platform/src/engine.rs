@@ -97,6 +97,16 @@ pub struct Engine {
     last_rescue_tick: i64,
     conn_of: HashMap<u32, u64>,
     poisoned: Option<String>,
+    pending: Pending,
+}
+
+/// Frames taken and not yet committed.
+#[derive(Default)]
+struct Pending {
+    batch: Batch,
+    done: Done,
+    /// Lift → its answers besides the Ack; ordered, so replies go out in lift order.
+    touched: BTreeMap<u32, Vec<Body>>,
 }
 
 impl Engine {
@@ -157,6 +167,7 @@ impl Engine {
             last_rescue_tick,
             conn_of: HashMap::new(),
             poisoned: None,
+            pending: Pending::default(),
         })
     }
 
@@ -178,6 +189,11 @@ impl Engine {
     /// The rescue service (for queries).
     pub fn rescue(&self) -> &RescueService {
         &self.rescue
+    }
+
+    /// Why the engine stopped, if a commit failed.
+    pub fn poisoned(&self) -> Option<&str> {
+        self.poisoned.as_deref()
     }
 
     /// This start's number (and downlink epoch).
@@ -210,36 +226,65 @@ impl Engine {
     }
 
     /// Takes a batch of frames, each with the connection it came on, received at `wall`;
-    /// commits; returns the Acks (and Nacks, Resumes, Commands) to send.
+    /// commits; returns the Acks (and Nacks, Resumes, Commands) to send. The same as
+    /// [`Engine::take`] then [`Engine::flush`].
     pub fn ingest(
         &mut self,
         frames: &[(u64, Vec<u8>)],
         wall: Timestamp,
     ) -> Result<Done, EngineError> {
+        self.take(frames, wall)?;
+        self.flush(wall)
+    }
+
+    /// Takes frames into the pending batch, in memory: nothing is committed or answered until
+    /// [`Engine::flush`]. (A service takes frames in slices, so that a read arriving mid-batch
+    /// can have the batch so far committed and be answered without waiting for the rest.)
+    pub fn take(&mut self, frames: &[(u64, Vec<u8>)], wall: Timestamp) -> Result<(), EngineError> {
         self.check()?;
-        let mut done = Done::default();
-        let mut batch = Batch::default();
-        // Lift → its answers besides the Ack; ordered, so replies go out in lift order.
-        let mut touched: BTreeMap<u32, Vec<Body>> = BTreeMap::new();
         let mut found = Vec::new();
         for (conn, bytes) in frames {
-            let now = match self.setup.clock {
-                Clock::Wall => wall,
-                Clock::Frames => wire::peek(bytes).map_or(wall, |f| f.sent_at),
+            let peeked = wire::peek(bytes).ok();
+            let now = match (self.setup.clock, &peeked) {
+                (Clock::Frames, Some(f)) => {
+                    self.now_ms = self.now_ms.max(f.sent_at.millis());
+                    f.sent_at
+                }
+                _ => wall,
             };
-            if self.setup.clock == Clock::Frames && wire::peek(bytes).is_ok() {
-                self.now_ms = self.now_ms.max(now.millis());
-            }
             let taken = self.pipeline.ingest(bytes, now);
-            done.refused.extend(taken.refused);
+            self.pending.done.refused.extend(taken.refused);
             if let Some(lift) = taken.lift {
                 self.conn_of.insert(lift, *conn);
-                touched.entry(lift).or_default().extend(taken.answers);
+                self.pending
+                    .touched
+                    .entry(lift)
+                    .or_default()
+                    .extend(taken.answers);
             }
             found.extend(taken.detections);
         }
         let now = self.now(wall);
-        self.record_detections(found, now, &mut batch, &mut done);
+        let mut pending = std::mem::take(&mut self.pending);
+        self.record_detections(found, now, &mut pending.batch, &mut pending.done);
+        self.pending = pending;
+        Ok(())
+    }
+
+    /// Whether frames were taken that are not committed yet.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.touched.is_empty() || !self.pending.done.refused.is_empty()
+    }
+
+    /// Commits what [`Engine::take`] took, in one transaction, and returns what to send.
+    pub fn flush(&mut self, wall: Timestamp) -> Result<Done, EngineError> {
+        self.check()?;
+        let now = self.now(wall);
+        let Pending {
+            mut batch,
+            mut done,
+            touched,
+        } = std::mem::take(&mut self.pending);
         if self.setup.clock == Clock::Frames
             && now.millis().saturating_sub(self.last_rescue_tick) >= RESCUE_TICK_MS
         {
@@ -265,10 +310,10 @@ impl Engine {
 
     /// The timer (on the wall clock, every second): ticks every detector and the rescue
     /// service to `wall`, and commits what they produced.
+    /// Frames taken before are committed first (the rescue log keeps the order calls were made).
     pub fn tick(&mut self, wall: Timestamp) -> Result<Done, EngineError> {
-        self.check()?;
+        let mut done = self.flush_if_pending(wall)?;
         let now = self.now(wall);
-        let mut done = Done::default();
         let mut batch = Batch::default();
         if self.setup.clock == Clock::Wall {
             let found = self.pipeline.tick_all(now);
@@ -287,7 +332,7 @@ impl Engine {
                 d.id = id;
             }
         }
-        done.detections = batch.detections;
+        done.detections.extend(batch.detections);
         self.send_commands(now, &mut done);
         Ok(done)
     }
@@ -394,20 +439,32 @@ impl Engine {
         }
     }
 
+    fn flush_if_pending(&mut self, wall: Timestamp) -> Result<Done, EngineError> {
+        self.check()?;
+        if self.has_pending() {
+            self.flush(wall)
+        } else {
+            Ok(Done::default())
+        }
+    }
+
     /// A write from the API: `f` makes calls and adds to the batch; the answer it returns is
     /// committed with them under idempotency `key`. A repeated key with the same `request` is
     /// answered as the first time, without calling `f`; with another request it is refused
-    /// (`None`: the caller answers 422).
+    /// (`answer` is `None`: the caller answers 422). Frames taken before are committed first.
     pub fn write(
         &mut self,
         key: &str,
         request: &str,
         wall: Timestamp,
         f: impl FnOnce(&mut Writer<'_>) -> (u16, String),
-    ) -> Result<Option<(u16, String)>, EngineError> {
-        self.check()?;
+    ) -> Result<Written, EngineError> {
+        let flushed = self.flush_if_pending(wall)?;
         if let Some(answer) = self.store.answer(key)? {
-            return Ok((answer.request == request).then_some((answer.status, answer.response)));
+            return Ok(Written {
+                answer: (answer.request == request).then_some((answer.status, answer.response)),
+                done: flushed,
+            });
         }
         let now = self.now(wall);
         let mut batch = Batch::default();
@@ -428,13 +485,29 @@ impl Engine {
             ..Done::default()
         };
         self.send_commands(now, &mut done);
-        Ok(Some((status, response)))
+        let mut all = flushed;
+        all.outbound.append(&mut done.outbound);
+        all.notices.append(&mut done.notices);
+        all.problems.append(&mut done.problems);
+        Ok(Written {
+            answer: Some((status, response)),
+            done: all,
+        })
     }
 
     /// Open and closed incidents.
     pub fn incidents(&self) -> &[Incident] {
         self.rescue.incidents()
     }
+}
+
+/// What [`Engine::write`] answered, and the frames to send that it produced.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// (HTTP status, response body); `None`: the key was used for another request.
+    pub answer: Option<(u16, String)>,
+    /// Frames to send (Acks of a batch committed first, comforting messages).
+    pub done: Done,
 }
 
 /// What an API write may do, inside [`Engine::write`].

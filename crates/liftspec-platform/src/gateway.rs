@@ -26,6 +26,7 @@ use liftspec_protocol::wire::DeviceId;
 
 /// One terminal's frames in flight.
 pub struct Relay {
+    device: DeviceId,
     epoch: u32,
     keys: DeviceKeys,
     receiver: DownlinkReceiver,
@@ -53,13 +54,19 @@ impl Relay {
     /// A relay for `device`'s frames of `epoch`, verifying the platform's frames with `keys`.
     pub fn new(device: DeviceId, epoch: u32, keys: DeviceKeys) -> Self {
         Self {
+            receiver: DownlinkReceiver::new(device.clone()),
+            device,
             epoch,
             keys,
-            receiver: DownlinkReceiver::new(device),
             unacked: BTreeMap::new(),
             acknowledged: 0,
             commands: Vec::new(),
         }
+    }
+
+    /// The terminal.
+    pub fn device(&self) -> &DeviceId {
+        &self.device
     }
 
     /// Keeps frame `seq` until it is acknowledged.

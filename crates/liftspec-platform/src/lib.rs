@@ -5,12 +5,15 @@
 //!
 //! The core ([`pipeline`]) is sans-I/O; the store and the service are the edge.
 
+pub mod api;
+pub mod client;
 pub mod config;
 pub mod engine;
 pub mod fleet;
 pub mod gateway;
 pub mod pipeline;
 pub mod rescue_log;
+pub mod service;
 pub mod store;
 pub mod supervision;
 

@@ -130,3 +130,193 @@ pub fn screen_lifts(
         })
         .collect()
 }
+
+/// What a citizen sees after scanning a lift's usage sign (implementation opinions item 10):
+/// the lift, its units, and its maintenance and inspection, last and next due.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiftCard {
+    /// Registration code.
+    pub registration_code: String,
+    /// Rescue code (for 96333).
+    pub rescue_code: Option<String>,
+    /// What kind of equipment.
+    pub kind: liftspec_model::equipment::EquipmentKind,
+    /// Address.
+    pub address: String,
+    /// District.
+    pub district: String,
+    /// The use unit's credit code.
+    pub use_unit: String,
+    /// The maintenance unit's credit code.
+    pub maintenance_unit: String,
+    /// Commissioned.
+    pub commissioned_on: NaiveDate,
+    /// The last maintenance session's day (local), if any is recorded.
+    pub last_maintenance: Option<NaiveDate>,
+    /// The last day the next session is due (the maintenance interval after the last one).
+    pub next_maintenance_due: Option<NaiveDate>,
+    /// The last periodic inspection's day, if any is recorded.
+    pub last_inspection: Option<NaiveDate>,
+    /// Its result.
+    pub last_inspection_result: Option<liftspec_model::record::InspectionResult>,
+    /// When the inspection certificate's validity ends (the next inspection is due).
+    pub next_inspection_due: Option<NaiveDate>,
+    /// The last day the use unit may request that inspection.
+    pub inspection_request_by: Option<NaiveDate>,
+    /// The clauses the due dates come from.
+    pub sources: Vec<String>,
+}
+
+/// The card of `lift` from its records, with the maintenance interval and the inspection
+/// request lead of `duties` (State Council Reg. Art. 31 ¶2: 15 days; Hangzhou Reg. Art. 31 ¶1:
+/// one month before validity ends).
+///
+/// ```
+/// # use liftspec_platform::supervision::lift_card;
+/// # use liftspec_credit::rules::RuleSet;
+/// # let fleet = liftspec_platform::fleet::Fleet::of_city(&liftspec_sim::city::City::generate(
+/// #     &liftspec_sim::config::SimConfig { lifts: 1, ..Default::default() }).unwrap());
+/// let card = lift_card(&fleet.lifts[0], &[], &RuleSet::default_maintenance_unit().duties);
+/// assert_eq!(card.next_maintenance_due, None, "no maintenance recorded yet");
+/// ```
+pub fn lift_card(
+    lift: &FleetLift,
+    records: &[Record],
+    duties: &liftspec_credit::rules::Duties,
+) -> LiftCard {
+    let e = &lift.equipment;
+    let code = e.registration_code.as_str();
+    let last_maintenance = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Maintenance(m) if m.lift.as_str() == code => m.ended_at.local_date().ok(),
+            _ => None,
+        })
+        .max();
+    let last_inspection = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Inspection(i) if i.lift.as_str() == code => Some(i),
+            _ => None,
+        })
+        .max_by_key(|i| i.inspected_on);
+    let next_inspection_due = last_inspection.map(|i| i.next_due);
+    LiftCard {
+        registration_code: code.into(),
+        rescue_code: e.rescue_code.as_ref().map(|c| c.to_string()),
+        kind: e.kind,
+        address: e.location.address.clone(),
+        district: e.location.district.clone(),
+        use_unit: e.use_unit.to_string(),
+        maintenance_unit: e.maintenance_unit.to_string(),
+        commissioned_on: e.commissioned_on,
+        last_maintenance,
+        next_maintenance_due: last_maintenance.and_then(|d| {
+            liftspec_model::counting::days_period_end(d, duties.maintenance_interval.days)
+        }),
+        last_inspection: last_inspection.map(|i| i.inspected_on),
+        last_inspection_result: last_inspection.map(|i| i.result),
+        next_inspection_due,
+        inspection_request_by: next_inspection_due.and_then(|d| {
+            liftspec_model::counting::months_before(d, duties.request_months_before)
+        }),
+        sources: vec![
+            format!(
+                "maintenance at least every {} days (State Council Special Equipment Reg. Art. 31 ¶2)",
+                duties.maintenance_interval.days
+            ),
+            format!(
+                "periodic inspection requested {} month(s) before validity ends (Hangzhou Reg. Art. 31 ¶1)",
+                duties.request_months_before
+            ),
+        ],
+    }
+}
+
+/// One district's line in the early-warning ranking.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DistrictWarning {
+    /// The district.
+    pub district: String,
+    /// Lifts in it.
+    pub lifts: u32,
+    /// Fault detections raised in the window (equipment faults only:
+    /// `liftspec_detect::fleet::counts_as_fault`).
+    pub faults: u32,
+    /// Entrapments raised in the window.
+    pub entrapments: u32,
+    /// Lifts with at least one fault in the window.
+    pub lifts_with_faults: u32,
+    /// Faults per 100 lifts: what the ranking orders by.
+    pub faults_per_100_lifts: f64,
+}
+
+/// The district early-warning ranking (Hangzhou Reg. Art. 35: the platform collects, counts
+/// and analyses fault data and publishes early warnings): each district's raised fault
+/// detections with `detected_at` in `[from, to)`, ranked by faults per 100 lifts, then by
+/// entrapments, then by name. The ordering is liftspec's own default; the article names no
+/// measure.
+pub fn district_ranking(
+    fleet: &Fleet,
+    detections: &[crate::store::StoredDetection],
+    from: liftspec_model::time::Timestamp,
+    to: liftspec_model::time::Timestamp,
+) -> Vec<DistrictWarning> {
+    let mut by: BTreeMap<&str, DistrictWarning> = BTreeMap::new();
+    let mut faulty: BTreeMap<&str, std::collections::BTreeSet<u32>> = BTreeMap::new();
+    for l in &fleet.lifts {
+        let d = l.equipment.location.district.as_str();
+        by.entry(d)
+            .or_insert_with(|| DistrictWarning {
+                district: d.into(),
+                lifts: 0,
+                faults: 0,
+                entrapments: 0,
+                lifts_with_faults: 0,
+                faults_per_100_lifts: 0.0,
+            })
+            .lifts += 1;
+    }
+    for s in detections {
+        let x = &s.detection;
+        let t = x.detected_at.millis();
+        if !x.raised || t < from.millis() || t >= to.millis() {
+            continue;
+        }
+        let Some(lift) = fleet.lifts.get(s.lift as usize) else {
+            continue;
+        };
+        let d = lift.equipment.location.district.as_str();
+        let Some(w) = by.get_mut(d) else { continue };
+        if matches!(
+            x.kind,
+            liftspec_detect::detection::DetectedKind::TrappedAtLanding
+                | liftspec_detect::detection::DetectedKind::TrappedBetweenFloors
+        ) {
+            w.entrapments += 1;
+        }
+        if liftspec_detect::fleet::counts_as_fault(x.kind) {
+            w.faults += 1;
+            faulty.entry(d).or_default().insert(s.lift);
+        }
+    }
+    let mut out: Vec<DistrictWarning> = by
+        .into_values()
+        .map(|mut w| {
+            w.lifts_with_faults = faulty
+                .get(w.district.as_str())
+                .map_or(0, |s| s.len() as u32);
+            w.faults_per_100_lifts = 100.0 * f64::from(w.faults) / f64::from(w.lifts.max(1));
+            w
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.faults_per_100_lifts
+            .total_cmp(&a.faults_per_100_lifts)
+            .then(b.entrapments.cmp(&a.entrapments))
+            .then_with(|| a.district.cmp(&b.district))
+    });
+    out
+}

@@ -1,0 +1,352 @@
+//! `liftspec serve`: the engine on its own thread, terminals over TCP in stream mode
+//! (`docs/protocol.md` §9), and the HTTP API ([`crate::api`]) — the I/O edge around the
+//! sans-I/O core.
+//!
+//! - **One writer.** The [`Engine`] lives on one thread and takes every message in order:
+//!   frames from the connections, API reads and writes, the one-second timer. Frames are taken
+//!   in slices and committed once per batch (group commit). A read commits the batch in
+//!   progress first and is then answered: it sees only committed state, and waits at most for
+//!   one slice and a commit, however large batches grow under load.
+//! - **Backpressure.** Connections hand frames over a bounded queue; when the engine falls
+//!   behind, the connections stop reading and TCP slows the terminals down. Nothing is dropped.
+//! - **Fail-stop.** If a commit fails the engine stops, [`run`] returns the error, and the
+//!   process exits to be restarted: the database holds everything that was acknowledged.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use liftspec_model::time::Timestamp;
+use liftspec_protocol::framing::{frame_for_stream, Deframed, Deframer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{broadcast, mpsc};
+
+use crate::config::Config;
+use crate::engine::{Done, Engine, EngineError};
+use crate::store::{Store, StoredDetection};
+
+/// Frames taken before a group commit at most.
+pub const MAX_BATCH_FRAMES: usize = 16_384;
+/// Frames taken between two looks at the API's queue.
+pub const SLICE_FRAMES: usize = 1_024;
+/// The longest stream block accepted (16,384 bytes of frame plus the CRC and COBS overhead).
+pub const MAX_BLOCK: usize = 16_384 + 4 + 16_384 / 254 + 2;
+
+/// A message to the engine's thread.
+pub(crate) enum Msg {
+    Connected(u64, mpsc::UnboundedSender<Vec<u8>>),
+    Frames(Vec<(u64, Vec<u8>)>),
+    Closed(u64),
+    Read(Box<dyn FnOnce(&Engine) + Send>),
+    Write(Box<dyn FnOnce(&mut Engine) -> Done + Send>),
+    Tick,
+}
+
+/// What the service counted: frames in, refused (by code), corrupt blocks (by code),
+/// connections, commits.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Frames taken.
+    pub frames: u64,
+    /// Group commits made.
+    pub commits: u64,
+    /// Frames refused, by error code (forged, corrupt, unknown device: not answered).
+    pub refused: BTreeMap<String, u64>,
+    /// Stream blocks dropped by the deframer, by error code.
+    pub corrupt_blocks: BTreeMap<String, u64>,
+    /// Connections open now.
+    pub connections: u64,
+    /// Connections accepted since the start.
+    pub connections_total: u64,
+    /// Problems reported (a comforting message to a terminal not connected, …), latest last.
+    pub problems: Vec<String>,
+    /// This start's number.
+    pub boot: u32,
+}
+
+/// The handle the API uses to reach the engine.
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) tx: mpsc::Sender<Msg>,
+    pub(crate) detections: broadcast::Sender<Arc<StoredDetection>>,
+    pub(crate) stats: Arc<Mutex<Stats>>,
+}
+
+/// Where the service listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listening {
+    /// Terminals (TCP, stream mode).
+    pub terminals: SocketAddr,
+    /// The HTTP API.
+    pub http: SocketAddr,
+}
+
+/// Why the service stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The engine failed (a failed commit, a database that does not open).
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A socket could not be bound or failed.
+    #[error("{what}: {error}")]
+    Io {
+        /// Which.
+        what: String,
+        /// The error.
+        error: std::io::Error,
+    },
+}
+
+impl ServiceError {
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Engine(e) => e.code(),
+            Self::Io { .. } => "service.io",
+        }
+    }
+}
+
+fn wall() -> Timestamp {
+    Timestamp::from_millis(chrono::Utc::now().timestamp_millis())
+}
+
+/// Runs the platform for `config` until the engine stops; `ready` is told where it listens.
+pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), ServiceError> {
+    let store = Store::open(&config.database).map_err(EngineError::from)?;
+    let engine = Engine::open(config.setup.clone(), store, &config.records)?;
+    let bind = |addr: String| async move {
+        TcpListener::bind(&addr)
+            .await
+            .map_err(|error| ServiceError::Io {
+                what: format!("binding {addr}"),
+                error,
+            })
+    };
+    let terminals = bind(config.terminals.clone()).await?;
+    let http = bind(config.http.clone()).await?;
+    let listening = Listening {
+        terminals: terminals.local_addr().map_err(|error| ServiceError::Io {
+            what: "terminal socket".into(),
+            error,
+        })?,
+        http: http.local_addr().map_err(|error| ServiceError::Io {
+            what: "HTTP socket".into(),
+            error,
+        })?,
+    };
+    let (tx, rx) = mpsc::channel::<Msg>(4_096);
+    let (detections, _) = broadcast::channel(65_536);
+    let stats = Arc::new(Mutex::new(Stats {
+        boot: engine.boot(),
+        ..Stats::default()
+    }));
+    let handle = Handle {
+        tx: tx.clone(),
+        detections: detections.clone(),
+        stats: stats.clone(),
+    };
+    let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel();
+    let thread_stats = stats.clone();
+    std::thread::Builder::new()
+        .name("liftspec-engine".into())
+        .spawn(move || {
+            let result = engine_loop(engine, rx, &detections, &thread_stats);
+            let _ = stopped_tx.send(result);
+        })
+        .map_err(|error| ServiceError::Io {
+            what: "starting the engine thread".into(),
+            error,
+        })?;
+    let ticker = tx.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if ticker.send(Msg::Tick).await.is_err() {
+                return;
+            }
+        }
+    });
+    tokio::spawn(accept_terminals(terminals, tx.clone(), stats.clone()));
+    let app = crate::api::router(handle);
+    tokio::spawn(async move {
+        let _ = axum::serve(http, app).await;
+    });
+    ready(listening);
+    match stopped_rx.await {
+        Ok(result) => result.map_err(ServiceError::from),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The engine's thread: every message in order, frames committed in groups.
+fn engine_loop(
+    mut engine: Engine,
+    mut rx: mpsc::Receiver<Msg>,
+    detections: &broadcast::Sender<Arc<StoredDetection>>,
+    stats: &Mutex<Stats>,
+) -> Result<(), EngineError> {
+    let mut writers: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
+    let route = |done: Done, writers: &HashMap<u64, mpsc::UnboundedSender<Vec<u8>>>| {
+        for (conn, frame) in done.outbound {
+            if let Some(w) = writers.get(&conn) {
+                // A connection that closed meanwhile: its terminal resends on reconnecting.
+                let _ = w.send(frame);
+            }
+        }
+        let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
+        for r in &done.refused {
+            *s.refused.entry(r.code.to_owned()).or_default() += 1;
+        }
+        for p in done.problems {
+            eprintln!("liftspec serve: {p}");
+            s.problems.push(p);
+            if s.problems.len() > 100 {
+                s.problems.remove(0);
+            }
+        }
+        drop(s);
+        for d in done.detections {
+            // No subscriber is fine: the detections are stored and can be queried.
+            let _ = detections.send(Arc::new(d));
+        }
+    };
+    while let Some(first) = rx.blocking_recv() {
+        let mut next = Some(first);
+        let mut taken = 0usize;
+        let mut slice: Vec<(u64, Vec<u8>)> = Vec::new();
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::Frames(mut frames) => {
+                    taken += frames.len();
+                    stats.lock().unwrap_or_else(|p| p.into_inner()).frames += frames.len() as u64;
+                    slice.append(&mut frames);
+                    if slice.len() >= SLICE_FRAMES {
+                        engine.take(&slice, wall())?;
+                        slice.clear();
+                    }
+                }
+                Msg::Connected(conn, w) => {
+                    writers.insert(conn, w);
+                }
+                Msg::Closed(conn) => {
+                    writers.remove(&conn);
+                }
+                Msg::Read(f) => {
+                    // A read sees only what is committed: the batch in progress is committed
+                    // first (so a status never shows what a crash could take back), which
+                    // also bounds the wait to one slice and a commit.
+                    engine.take(&slice, wall())?;
+                    slice.clear();
+                    if engine.has_pending() {
+                        let done = engine.flush(wall())?;
+                        stats.lock().unwrap_or_else(|p| p.into_inner()).commits += 1;
+                        route(done, &writers);
+                    }
+                    f(&engine)
+                }
+                Msg::Write(f) => {
+                    engine.take(&slice, wall())?;
+                    slice.clear();
+                    let done = f(&mut engine);
+                    route(done, &writers);
+                }
+                Msg::Tick => {
+                    engine.take(&slice, wall())?;
+                    slice.clear();
+                    let done = engine.tick(wall())?;
+                    route(done, &writers);
+                }
+            }
+            if let Some(why) = engine.poisoned() {
+                return Err(EngineError::Poisoned(why.to_owned()));
+            }
+            if taken < MAX_BATCH_FRAMES {
+                next = rx.try_recv().ok();
+            }
+        }
+        if !slice.is_empty() {
+            engine.take(&slice, wall())?;
+        }
+        if engine.has_pending() {
+            let done = engine.flush(wall())?;
+            {
+                stats.lock().unwrap_or_else(|p| p.into_inner()).commits += 1;
+            }
+            route(done, &writers);
+        }
+    }
+    Ok(())
+}
+
+async fn accept_terminals(listener: TcpListener, tx: mpsc::Sender<Msg>, stats: Arc<Mutex<Stats>>) {
+    let mut next_conn = 1u64;
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: try again shortly rather than stop accepting.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = next_conn;
+        next_conn += 1;
+        {
+            let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
+            s.connections += 1;
+            s.connections_total += 1;
+        }
+        tokio::spawn(terminal(stream, conn, tx.clone(), stats.clone()));
+    }
+}
+
+/// One terminal (or gateway) connection: frames in, the platform's frames out.
+async fn terminal(stream: TcpStream, conn: u64, tx: mpsc::Sender<Msg>, stats: Arc<Mutex<Stats>>) {
+    let (mut rd, wr) = stream.into_split();
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    if tx.send(Msg::Connected(conn, out_tx)).await.is_err() {
+        return;
+    }
+    let writer = tokio::spawn(async move {
+        let mut w = tokio::io::BufWriter::new(wr);
+        // Every connection starts with a delimiter (§9).
+        w.write_all(&[0]).await?;
+        w.flush().await?;
+        while let Some(frame) = out_rx.recv().await {
+            w.write_all(&frame_for_stream(&frame)).await?;
+            while let Ok(frame) = out_rx.try_recv() {
+                w.write_all(&frame_for_stream(&frame)).await?;
+            }
+            w.flush().await?;
+        }
+        Ok::<(), std::io::Error>(())
+    });
+    let mut deframer = Deframer::new(MAX_BLOCK);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match rd.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let mut frames = Vec::new();
+        for d in deframer.push_slice(&buf[..n]) {
+            match d {
+                Deframed::Frame(f) => frames.push((conn, f)),
+                Deframed::Corrupt(e) => {
+                    let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
+                    *s.corrupt_blocks.entry(e.code().to_owned()).or_default() += 1;
+                }
+            }
+        }
+        if !frames.is_empty() && tx.send(Msg::Frames(frames)).await.is_err() {
+            break;
+        }
+    }
+    let _ = tx.send(Msg::Closed(conn)).await;
+    writer.abort();
+    let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
+    s.connections = s.connections.saturating_sub(1);
+}
