@@ -295,6 +295,8 @@ struct IncidentView {
     reported_at: Timestamp,
     trapped_since: Timestamp,
     tier: u8,
+    /// The crew offered or assigned, if any.
+    crew: Option<String>,
     audit: Vec<liftspec_rescue::service::AuditEntry>,
 }
 
@@ -311,6 +313,10 @@ fn view(e: &Engine, id: &IncidentId) -> Result<IncidentView, ApiError> {
         reported_at: x.reported_at,
         trapped_since: x.trapped_since,
         tier: x.tier,
+        crew: x
+            .crew
+            .and_then(|c| e.rescue().dispatcher().crews().get(c as usize))
+            .map(|c| c.id.to_string()),
         audit: x.audit.clone(),
     })
 }

@@ -95,6 +95,8 @@ pub struct Engine {
     boot: u32,
     now_ms: i64,
     last_rescue_tick: i64,
+    /// A call was made since the last rescue tick.
+    rescue_dirty: bool,
     conn_of: HashMap<u32, u64>,
     poisoned: Option<String>,
     pending: Pending,
@@ -165,6 +167,7 @@ impl Engine {
             boot,
             now_ms,
             last_rescue_tick,
+            rescue_dirty: true,
             conn_of: HashMap::new(),
             poisoned: None,
             pending: Pending::default(),
@@ -324,6 +327,13 @@ impl Engine {
             for lift in lifts {
                 self.checkpoint(lift, &mut batch);
             }
+        }
+        // On the frames' clock time stands still between frames, but a call since the last
+        // tick (a report, a decline) still needs its offer.
+        if self.setup.clock == Clock::Wall
+            || self.rescue_dirty
+            || now.millis() > self.last_rescue_tick
+        {
             self.rescue_tick(now, &mut batch, &mut done);
         }
         if !batch.is_empty() {
@@ -386,6 +396,7 @@ impl Engine {
             return;
         }
         self.last_rescue_tick = now.millis();
+        self.rescue_dirty = false;
         if let Ok(RescueOutcome::Ticked { notices }) = self.call_into(RescueCall::Tick, now, batch)
         {
             done.notices.extend(notices);
@@ -402,6 +413,9 @@ impl Engine {
     ) -> Result<RescueOutcome, RescueError> {
         let outcome = call.apply(&mut self.rescue, self.next_key, now)?;
         self.next_key += 1;
+        if call != RescueCall::Tick {
+            self.rescue_dirty = true;
+        }
         // The call's own serialisation cannot fail (plain data); an empty body would fail
         // the replay loudly rather than be skipped.
         batch.rescue_calls.push((
