@@ -287,40 +287,6 @@ async fn report(
     .await
 }
 
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct IncidentView {
-    #[serde(flatten)]
-    status: liftspec_rescue::service::IncidentStatus,
-    reported_at: Timestamp,
-    trapped_since: Timestamp,
-    tier: u8,
-    /// The crew offered or assigned, if any.
-    crew: Option<String>,
-    audit: Vec<liftspec_rescue::service::AuditEntry>,
-}
-
-fn view(e: &Engine, id: &IncidentId) -> Result<IncidentView, ApiError> {
-    let now = e.now(wall());
-    let status = e.rescue().status(id, now)?;
-    let x = e
-        .incidents()
-        .iter()
-        .find(|x| &x.id == id)
-        .ok_or_else(|| RescueError::UnknownIncident(id.to_string()))?;
-    Ok(IncidentView {
-        status,
-        reported_at: x.reported_at,
-        trapped_since: x.trapped_since,
-        tier: x.tier,
-        crew: x
-            .crew
-            .and_then(|c| e.rescue().dispatcher().crews().get(c as usize))
-            .map(|c| c.id.to_string()),
-        audit: x.audit.clone(),
-    })
-}
-
 async fn incidents(
     State(h): State<Handle>,
     Query(q): Query<HashMap<String, String>>,
@@ -330,15 +296,12 @@ async fn incidents(
         Some("true") => true,
         Some(other) => return Err(ApiError::bad("api.bad_query", format!("open={other}"))),
     };
-    let views = h
-        .read(move |e| {
-            e.incidents()
-                .iter()
-                .filter(|x| !open_only || x.stage.open())
-                .filter_map(|x| view(e, &x.id).ok())
-                .collect::<Vec<_>>()
-        })
-        .await?;
+    let snapshot = h.rescue.borrow().clone();
+    let views: Vec<_> = snapshot
+        .incidents
+        .iter()
+        .filter(|v| !open_only || v.status.stage.open())
+        .collect();
     ok(&views)
 }
 
@@ -355,8 +318,11 @@ async fn incident_status(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = incident_id(&id)?;
-    let v = h.read(move |e| view(e, &id)).await??;
-    ok(&v)
+    let snapshot = h.rescue.borrow().clone();
+    match snapshot.incident(id.as_str()) {
+        Some(v) => ok(v),
+        None => Err(RescueError::UnknownIncident(id.to_string()).into()),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -461,8 +427,21 @@ async fn crew_incidents(
     Path(crew): Path<String>,
 ) -> Result<Response, ApiError> {
     let crew = crew_id(&crew)?;
-    let ids = h.read(move |e| e.rescue().crew_open(&crew)).await??;
-    ok(&ids)
+    let known = h
+        .read({
+            let crew = crew.clone();
+            move |e| e.rescue().dispatcher().index_of(&crew).is_some()
+        })
+        .await?;
+    if !known {
+        return Err(RescueError::UnknownCrew(crew.to_string()).into());
+    }
+    let snapshot = h.rescue.borrow().clone();
+    ok(&snapshot
+        .crew_open
+        .get(crew.as_str())
+        .cloned()
+        .unwrap_or_default())
 }
 
 async fn lookup(

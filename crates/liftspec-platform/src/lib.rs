@@ -13,6 +13,7 @@ pub mod fleet;
 pub mod gateway;
 pub mod pipeline;
 pub mod rescue_log;
+pub mod rescue_view;
 pub mod service;
 pub mod store;
 pub mod supervision;

@@ -21,10 +21,11 @@ use liftspec_model::time::Timestamp;
 use liftspec_protocol::framing::{frame_for_stream, Deframed, Deframer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::config::Config;
 use crate::engine::{Done, Engine, EngineError};
+use crate::rescue_view::RescueSnapshot;
 use crate::store::{Store, StoredDetection};
 
 /// Frames taken before a group commit at most.
@@ -70,7 +71,10 @@ pub struct Stats {
 /// The handle the API uses to reach the engine.
 #[derive(Clone)]
 pub struct Handle {
+    /// API messages: taken before frames.
     pub(crate) tx: mpsc::Sender<Msg>,
+    /// The rescue service as of the last commit.
+    pub(crate) rescue: watch::Receiver<Arc<RescueSnapshot>>,
     pub(crate) detections: broadcast::Sender<Arc<StoredDetection>>,
     pub(crate) stats: Arc<Mutex<Stats>>,
 }
@@ -138,7 +142,14 @@ pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), Se
             error,
         })?,
     };
-    let (tx, rx) = mpsc::channel::<Msg>(4_096);
+    // Two queues: the API's is always looked at first, so a query does not wait behind the
+    // frames that arrived before it.
+    let (tx, rx) = mpsc::channel::<Msg>(1_024);
+    let (frames_tx, frames_rx) = mpsc::channel::<Msg>(4_096);
+    let (rescue_tx, rescue_rx) = watch::channel(Arc::new(RescueSnapshot::of(
+        engine.rescue(),
+        engine.now(wall()),
+    )));
     let (detections, _) = broadcast::channel(65_536);
     let stats = Arc::new(Mutex::new(Stats {
         boot: engine.boot(),
@@ -146,6 +157,7 @@ pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), Se
     }));
     let handle = Handle {
         tx: tx.clone(),
+        rescue: rescue_rx,
         detections: detections.clone(),
         stats: stats.clone(),
     };
@@ -154,7 +166,24 @@ pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), Se
     std::thread::Builder::new()
         .name("liftspec-engine".into())
         .spawn(move || {
-            let result = engine_loop(engine, rx, &detections, &thread_stats);
+            let result = match tokio::runtime::Builder::new_current_thread().build() {
+                Ok(rt) => rt.block_on(engine_loop(
+                    engine,
+                    Queues {
+                        api: rx,
+                        frames: frames_rx,
+                    },
+                    &Publish {
+                        detections,
+                        rescue: rescue_tx,
+                        stats: thread_stats,
+                    },
+                )),
+                Err(e) => Err(EngineError::Store(crate::store::StoreError::BadRow {
+                    what: "runtime",
+                    why: e.to_string(),
+                })),
+            };
             let _ = stopped_tx.send(result);
         })
         .map_err(|error| ServiceError::Io {
@@ -171,11 +200,33 @@ pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), Se
             }
         }
     });
-    tokio::spawn(accept_terminals(terminals, tx.clone(), stats.clone()));
+    tokio::spawn(accept_terminals(terminals, frames_tx, stats.clone()));
+    // The API on a thread of its own: it is idle most of the time, so when a query comes the
+    // scheduler runs it at once instead of behind the terminal connections' tasks.
     let app = crate::api::router(handle);
-    tokio::spawn(async move {
-        let _ = axum::serve(http, app).await;
-    });
+    let http = http.into_std().map_err(|error| ServiceError::Io {
+        what: "HTTP socket".into(),
+        error,
+    })?;
+    std::thread::Builder::new()
+        .name("liftspec-http".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(listener) = TcpListener::from_std(http) {
+                    let _ = axum::serve(listener, app).await;
+                }
+            });
+        })
+        .map_err(|error| ServiceError::Io {
+            what: "starting the HTTP thread".into(),
+            error,
+        })?;
     ready(listening);
     match stopped_rx.await {
         Ok(result) => result.map_err(ServiceError::from),
@@ -183,22 +234,35 @@ pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), Se
     }
 }
 
-/// The engine's thread: every message in order, frames committed in groups.
-fn engine_loop(
-    mut engine: Engine,
-    mut rx: mpsc::Receiver<Msg>,
-    detections: &broadcast::Sender<Arc<StoredDetection>>,
-    stats: &Mutex<Stats>,
-) -> Result<(), EngineError> {
-    let mut writers: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
-    let route = |done: Done, writers: &HashMap<u64, mpsc::UnboundedSender<Vec<u8>>>| {
+struct Queues {
+    api: mpsc::Receiver<Msg>,
+    frames: mpsc::Receiver<Msg>,
+}
+
+/// Where the engine's thread publishes what it committed.
+struct Publish {
+    detections: broadcast::Sender<Arc<StoredDetection>>,
+    rescue: watch::Sender<Arc<RescueSnapshot>>,
+    stats: Arc<Mutex<Stats>>,
+}
+
+impl Publish {
+    /// Sends what a commit produced: frames to their connections, detections to the stream,
+    /// a new rescue snapshot, counts and problems to the stats.
+    fn route(
+        &self,
+        done: Done,
+        engine: &Engine,
+        writers: &HashMap<u64, mpsc::UnboundedSender<Vec<u8>>>,
+    ) {
         for (conn, frame) in done.outbound {
             if let Some(w) = writers.get(&conn) {
                 // A connection that closed meanwhile: its terminal resends on reconnecting.
                 let _ = w.send(frame);
             }
         }
-        let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
+        let mut s = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        s.commits += 1;
         for r in &done.refused {
             *s.refused.entry(r.code.to_owned()).or_default() += 1;
         }
@@ -212,10 +276,29 @@ fn engine_loop(
         drop(s);
         for d in done.detections {
             // No subscriber is fine: the detections are stored and can be queried.
-            let _ = detections.send(Arc::new(d));
+            let _ = self.detections.send(Arc::new(d));
         }
-    };
-    while let Some(first) = rx.blocking_recv() {
+        let _ = self.rescue.send(Arc::new(RescueSnapshot::of(
+            engine.rescue(),
+            engine.now(wall()),
+        )));
+    }
+}
+
+/// The engine's thread: API messages first, frames taken in slices and committed in groups.
+async fn engine_loop(
+    mut engine: Engine,
+    mut q: Queues,
+    publish: &Publish,
+) -> Result<(), EngineError> {
+    let mut writers: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
+    loop {
+        let first = tokio::select! {
+            biased;
+            Some(m) = q.api.recv() => m,
+            Some(m) = q.frames.recv() => m,
+            else => return Ok(()),
+        };
         let mut next = Some(first);
         let mut taken = 0usize;
         let mut slice: Vec<(u64, Vec<u8>)> = Vec::new();
@@ -223,7 +306,11 @@ fn engine_loop(
             match msg {
                 Msg::Frames(mut frames) => {
                     taken += frames.len();
-                    stats.lock().unwrap_or_else(|p| p.into_inner()).frames += frames.len() as u64;
+                    publish
+                        .stats
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .frames += frames.len() as u64;
                     slice.append(&mut frames);
                     if slice.len() >= SLICE_FRAMES {
                         engine.take(&slice, wall())?;
@@ -238,14 +325,12 @@ fn engine_loop(
                 }
                 Msg::Read(f) => {
                     // A read sees only what is committed: the batch in progress is committed
-                    // first (so a status never shows what a crash could take back), which
-                    // also bounds the wait to one slice and a commit.
+                    // first, which bounds the wait to one slice and a commit.
                     engine.take(&slice, wall())?;
                     slice.clear();
                     if engine.has_pending() {
                         let done = engine.flush(wall())?;
-                        stats.lock().unwrap_or_else(|p| p.into_inner()).commits += 1;
-                        route(done, &writers);
+                        publish.route(done, &engine, &writers);
                     }
                     f(&engine)
                 }
@@ -253,34 +338,32 @@ fn engine_loop(
                     engine.take(&slice, wall())?;
                     slice.clear();
                     let done = f(&mut engine);
-                    route(done, &writers);
+                    publish.route(done, &engine, &writers);
                 }
                 Msg::Tick => {
                     engine.take(&slice, wall())?;
                     slice.clear();
                     let done = engine.tick(wall())?;
-                    route(done, &writers);
+                    publish.route(done, &engine, &writers);
                 }
             }
             if let Some(why) = engine.poisoned() {
                 return Err(EngineError::Poisoned(why.to_owned()));
             }
-            if taken < MAX_BATCH_FRAMES {
-                next = rx.try_recv().ok();
-            }
+            next = match q.api.try_recv() {
+                Ok(m) => Some(m),
+                Err(_) if taken < MAX_BATCH_FRAMES => q.frames.try_recv().ok(),
+                Err(_) => None,
+            };
         }
         if !slice.is_empty() {
             engine.take(&slice, wall())?;
         }
         if engine.has_pending() {
             let done = engine.flush(wall())?;
-            {
-                stats.lock().unwrap_or_else(|p| p.into_inner()).commits += 1;
-            }
-            route(done, &writers);
+            publish.route(done, &engine, &writers);
         }
     }
-    Ok(())
 }
 
 async fn accept_terminals(listener: TcpListener, tx: mpsc::Sender<Msg>, stats: Arc<Mutex<Stats>>) {
