@@ -358,7 +358,64 @@ fn tick_to(state: &mut DeviceState, now: i64, thresholds: &Thresholds, out: &mut
         state
             .detector
             .on_tick(Timestamp::from_millis(next), thresholds, out);
-        next = next.saturating_add(TICK_MS);
+        // The grid ends where time does: no point past i64::MAX, and no endless loop there.
+        match next.checked_add(TICK_MS) {
+            Some(n) => next = n,
+            None => break,
+        }
     }
     state.next_tick = Some(next);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> DeviceState {
+        DeviceState::new(
+            DeviceId::parse("HZ-1").unwrap(),
+            LiftProfile {
+                rated_speed_mm_s: 1000,
+                bottom_mm: 0,
+                top_mm: 30_000,
+                escalator: false,
+            },
+        )
+    }
+
+    #[test]
+    fn ticking_to_the_end_of_time_ends() {
+        let mut s = state();
+        let mut out = Vec::new();
+        s.next_tick = Some(0);
+        tick_to(&mut s, i64::MAX, &Thresholds::default(), &mut out);
+        assert!(s.next_tick.unwrap() > i64::MAX - TICK_MS);
+    }
+
+    #[test]
+    fn the_grid_is_ticked_at_the_limit_not_a_millisecond_before() {
+        let mut s = state();
+        let mut out = Vec::new();
+        // The first frame at 12,345 ms starts the grid at the next multiple of 5 s.
+        tick_to(&mut s, 12_345, &Thresholds::default(), &mut out);
+        assert_eq!(s.next_tick, Some(15_000));
+        tick_to(&mut s, 14_999, &Thresholds::default(), &mut out);
+        assert_eq!(
+            s.next_tick,
+            Some(15_000),
+            "one ms before the grid point: not ticked"
+        );
+        tick_to(&mut s, 15_000, &Thresholds::default(), &mut out);
+        assert_eq!(
+            s.next_tick,
+            Some(20_000),
+            "exactly at the grid point: ticked"
+        );
+        tick_to(&mut s, 25_001, &Thresholds::default(), &mut out);
+        assert_eq!(s.next_tick, Some(30_000), "one ms after: ticked through");
+        // A silence longer than a day is ticked through its last day only.
+        let day = liftspec_detect::replay::Replay::MAX_TICKED_GAP_MS;
+        tick_to(&mut s, 30_000 + 3 * day, &Thresholds::default(), &mut out);
+        assert_eq!(s.next_tick, Some(30_000 + 3 * day + TICK_MS));
+    }
 }

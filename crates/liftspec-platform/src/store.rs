@@ -431,3 +431,83 @@ impl Store {
             .optional()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("liftspec-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("db")
+    }
+
+    #[test]
+    fn a_database_from_a_newer_liftspec_is_refused_not_misread() {
+        let path = scratch("newer");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = Store::open(&path).err().unwrap();
+        assert_eq!(err.code(), "store.newer_schema");
+    }
+
+    #[test]
+    fn reopening_keeps_the_schema_and_counts_boots() {
+        let path = scratch("reopen");
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(s.boot().unwrap(), 1);
+        drop(s);
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(s.boot().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_checkpoint_of_another_version_or_garbage_is_refused() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.commit(&Batch::default()).unwrap();
+        s.conn
+            .execute(
+                "INSERT INTO device_state (device, version, state) VALUES ('HZ-1', 99, x'00')",
+                [],
+            )
+            .unwrap();
+        let err = s.states().err().unwrap();
+        assert_eq!(err.code(), "store.bad_checkpoint");
+        assert!(err.to_string().contains("format version 99"), "{err}");
+        s.conn
+            .execute(
+                "UPDATE device_state SET version = ?1",
+                params![DeviceState::VERSION],
+            )
+            .unwrap();
+        assert_eq!(s.states().err().unwrap().code(), "store.bad_checkpoint");
+    }
+
+    #[test]
+    fn an_idempotent_answer_is_kept() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.commit(&Batch {
+            answers: vec![("k".into(), "POST /x {}".into(), 201, "{}".into())],
+            ..Batch::default()
+        })
+        .unwrap();
+        let a = s.answer("k").unwrap().unwrap();
+        assert_eq!((a.status, a.request.as_str()), (201, "POST /x {}"));
+        assert!(s.answer("other").unwrap().is_none());
+        // The same key twice is a constraint failure: the whole batch is refused.
+        let err = s
+            .commit(&Batch {
+                answers: vec![("k".into(), "again".into(), 200, "{}".into())],
+                ..Batch::default()
+            })
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "store.sqlite");
+    }
+}

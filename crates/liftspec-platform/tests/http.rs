@@ -436,3 +436,61 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// `docs/openapi.json` is the document the code writes (`LIFTSPEC_BLESS=1` rewrites it).
+#[test]
+fn the_checked_in_openapi_document_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let want =
+        serde_json::to_string_pretty(&liftspec_platform::openapi::document()).unwrap() + "\n";
+    if std::env::var_os("LIFTSPEC_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let got = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == want,
+        "docs/openapi.json is stale: run with LIFTSPEC_BLESS=1"
+    );
+}
+
+/// Every documented route is served (none falls through to "no such endpoint").
+#[test]
+fn every_documented_route_is_served() {
+    let dir = std::env::temp_dir().join(format!("liftspec-routes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let city = liftspec_sim::city::City::generate(&SimConfig {
+        lifts: 2,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let p = start(&dir, Fleet::of_city(&city), Vec::new());
+    // The event stream stays open: it is read in the test above.
+    for r in liftspec_platform::openapi::ROUTES
+        .iter()
+        .filter(|r| !r.path.ends_with("/stream"))
+    {
+        let path = r.path.replace("{action}", "accept").replace(['{', '}'], "");
+        let reply = request(
+            &p.http,
+            &r.method.to_uppercase(),
+            &path,
+            &[("Idempotency-Key", "k")],
+            "{}",
+        );
+        assert!(
+            !reply.body.contains("no such endpoint"),
+            "{} {path}: {}",
+            r.method,
+            reply.body
+        );
+        assert!(
+            reply.status < 500,
+            "{} {path}: {} {}",
+            r.method,
+            reply.status,
+            reply.body
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
