@@ -66,15 +66,17 @@ pub fn document() -> Value {
             let schema: Value = serde_json::from_str(body).unwrap_or(Value::Null);
             op["requestBody"] =
                 json!({"required": true, "content": {"application/json": {"schema": schema}}});
-            op["parameters"]
-                .as_array_mut()
-                .map(|p| p.push(json!({"name": "Idempotency-Key", "in": "header", "required": true, "description": "1 to 128 visible ASCII characters; a repeat with the same request gets the same answer, with another request 422 api.idempotency_key_reused", "schema": {"type": "string"}})));
+            if let Some(p) = op["parameters"].as_array_mut() {
+                p.push(json!({"name": "Idempotency-Key", "in": "header", "required": true, "description": "1 to 128 visible ASCII characters; a repeat with the same request gets the same answer, with another request 422 api.idempotency_key_reused", "schema": {"type": "string"}}));
+            }
         }
-        paths
+        if let Some(m) = paths
             .entry(r.path)
             .or_insert_with(|| json!({}))
             .as_object_mut()
-            .map(|m| m.insert(r.method.into(), op));
+        {
+            m.insert(r.method.into(), op);
+        }
     }
     json!({
         "openapi": "3.1.0",
