@@ -820,26 +820,45 @@ async fn early_warning(
     State(h): State<Handle>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let from = query_i64(&q, "from")?;
-    let to = query_i64(&q, "to")?;
+    let on = query_date(&q, "on")?;
+    let top = query_i64(&q, "top")?.unwrap_or(10);
+    if !(1..=1000).contains(&top) {
+        return Err(ApiError::bad("api.bad_query", "top is 1 to 1000"));
+    }
     let ranking = h
         .read(move |e| {
-            let now = e.now(wall()).millis();
-            let to = to.unwrap_or(now.saturating_add(1));
-            // Default window: the 30 days before now (liftspec's default).
-            let from = from.unwrap_or(to.saturating_sub(30 * 86_400_000));
-            let all = e.store().detections(0, None, None, u32::MAX)?;
-            Ok(serde_json::json!({
-                "from": from,
-                "to": to,
-                "source": "Hangzhou Reg. Art. 35 (collect, count and analyse fault data; publish early warnings); ranked by faults per 100 lifts: liftspec default",
-                "districts": supervision::district_ranking(
-                    &e.setup().fleet, &all, Timestamp::from_millis(from), Timestamp::from_millis(to)),
+            let today = match on {
+                Some(d) => d,
+                None => e
+                    .now(wall())
+                    .local_date()
+                    .map_err(|x| ApiError::bad("api.bad_clock", x))?,
+            };
+            let internal = |x: crate::store::StoreError| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, x.code(), &x)
+            };
+            let fleet = &e.setup().fleet;
+            let records = e.store().records(None).map_err(internal)?;
+            let detections = e.store().detections(0, None, None, u32::MAX).map_err(internal)?;
+            let counters: Vec<_> = (0..fleet.lifts.len() as u32)
+                .map(|i| e.pipeline().state(i).and_then(|s| s.counters))
+                .collect();
+            let ranking = supervision::district_ranking(
+                fleet,
+                &counters,
+                &records,
+                &detections,
+                &e.setup().risk_policy,
+                today,
+                top as usize,
+            )
+            .map_err(|x| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, x.code(), &x))?;
+            Ok::<_, ApiError>(serde_json::json!({
+                "on": today,
+                "source": "Hangzhou Reg. Art. 35 (collect, count and analyse fault data; publish early warnings); score: 3 per Art. 32 shall-trigger, 2 per may-trigger, plus faults in the last 12 months (liftspec default)",
+                "districts": ranking.into_iter().map(|(district, lifts)| serde_json::json!({"district": district, "lifts": lifts})).collect::<Vec<_>>(),
             }))
         })
-        .await?
-        .map_err(|e: crate::store::StoreError| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), &e)
-        })?;
+        .await??;
     ok(&ranking)
 }

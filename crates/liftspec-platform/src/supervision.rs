@@ -234,89 +234,55 @@ pub fn lift_card(
     }
 }
 
-/// One district's line in the early-warning ranking.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DistrictWarning {
-    /// The district.
-    pub district: String,
-    /// Lifts in it.
-    pub lifts: u32,
-    /// Fault detections raised in the window (equipment faults only:
-    /// `liftspec_detect::fleet::counts_as_fault`).
-    pub faults: u32,
-    /// Entrapments raised in the window.
-    pub entrapments: u32,
-    /// Lifts with at least one fault in the window.
-    pub lifts_with_faults: u32,
-    /// Faults per 100 lifts: what the ranking orders by.
-    pub faults_per_100_lifts: f64,
-}
-
 /// The district early-warning ranking (Hangzhou Reg. Art. 35: the platform collects, counts
-/// and analyses fault data and publishes early warnings): each district's raised fault
-/// detections with `detected_at` in `[from, to)`, ranked by faults per 100 lifts, then by
-/// entrapments, then by name. The ordering is liftspec's own default; the article names no
-/// measure.
+/// and analyses fault data and publishes early warnings), as `liftspec_risk::planning::
+/// district_ranking` scores it: each lift's Art. 32 triggers on `today` plus its faults in the
+/// twelve months before — fault records and raised fault detections
+/// (`liftspec_detect::fleet::counts_as_fault`) — the top `top` lifts of every district.
 pub fn district_ranking(
     fleet: &Fleet,
+    counters: &[Option<Counters>],
+    records: &[Record],
     detections: &[crate::store::StoredDetection],
-    from: liftspec_model::time::Timestamp,
-    to: liftspec_model::time::Timestamp,
-) -> Vec<DistrictWarning> {
-    let mut by: BTreeMap<&str, DistrictWarning> = BTreeMap::new();
-    let mut faulty: BTreeMap<&str, std::collections::BTreeSet<u32>> = BTreeMap::new();
-    for l in &fleet.lifts {
-        let d = l.equipment.location.district.as_str();
-        by.entry(d)
-            .or_insert_with(|| DistrictWarning {
-                district: d.into(),
-                lifts: 0,
-                faults: 0,
-                entrapments: 0,
-                lifts_with_faults: 0,
-                faults_per_100_lifts: 0.0,
-            })
-            .lifts += 1;
+    policy: &Policy,
+    today: NaiveDate,
+    top: usize,
+) -> Result<Vec<(String, Vec<liftspec_risk::planning::RankedLift>)>, RiskError> {
+    let triggers = screen_lifts(fleet, counters, records, policy, today)?;
+    let since = liftspec_model::counting::sub_months(today, 12).unwrap_or(today);
+    let within =
+        |t: liftspec_model::time::Timestamp| t.local_date().is_ok_and(|d| d > since && d <= today);
+    let mut faults: BTreeMap<&str, u32> = BTreeMap::new();
+    for r in records {
+        if let Record::Fault(f) = r {
+            if within(f.raised_at) {
+                *faults.entry(f.lift.as_str()).or_default() += 1;
+            }
+        }
     }
     for s in detections {
         let x = &s.detection;
-        let t = x.detected_at.millis();
-        if !x.raised || t < from.millis() || t >= to.millis() {
-            continue;
-        }
-        let Some(lift) = fleet.lifts.get(s.lift as usize) else {
-            continue;
-        };
-        let d = lift.equipment.location.district.as_str();
-        let Some(w) = by.get_mut(d) else { continue };
-        if matches!(
-            x.kind,
-            liftspec_detect::detection::DetectedKind::TrappedAtLanding
-                | liftspec_detect::detection::DetectedKind::TrappedBetweenFloors
-        ) {
-            w.entrapments += 1;
-        }
-        if liftspec_detect::fleet::counts_as_fault(x.kind) {
-            w.faults += 1;
-            faulty.entry(d).or_default().insert(s.lift);
+        if x.raised && liftspec_detect::fleet::counts_as_fault(x.kind) && within(x.detected_at) {
+            *faults.entry(s.registration_code.as_str()).or_default() += 1;
         }
     }
-    let mut out: Vec<DistrictWarning> = by
-        .into_values()
-        .map(|mut w| {
-            w.lifts_with_faults = faulty
-                .get(w.district.as_str())
-                .map_or(0, |s| s.len() as u32);
-            w.faults_per_100_lifts = 100.0 * f64::from(w.faults) / f64::from(w.lifts.max(1));
-            w
+    let lifts: Vec<_> = fleet
+        .lifts
+        .iter()
+        .zip(triggers)
+        .map(|(l, t)| {
+            let e = &l.equipment;
+            let n = faults
+                .get(e.registration_code.as_str())
+                .copied()
+                .unwrap_or(0);
+            (
+                e.registration_code.clone(),
+                e.location.district.clone(),
+                t,
+                n,
+            )
         })
         .collect();
-    out.sort_by(|a, b| {
-        b.faults_per_100_lifts
-            .total_cmp(&a.faults_per_100_lifts)
-            .then(b.entrapments.cmp(&a.entrapments))
-            .then_with(|| a.district.cmp(&b.district))
-    });
-    out
+    Ok(liftspec_risk::planning::district_ranking(&lifts, top))
 }

@@ -69,7 +69,19 @@ fn every_endpoint_answers_good_input_and_refuses_bad_with_its_code() {
     };
     let mut sim = Simulation::new(config).unwrap();
     let city = sim.city().clone();
-    let fleet = Fleet::of_city(&city);
+    let mut fleet = Fleet::of_city(&city);
+    // Crews to spare, so the report below is offered whatever the detected entrapments hold.
+    let spare: Vec<_> = fleet
+        .crews
+        .iter()
+        .flat_map(|c| {
+            (0..8).map(move |n| liftspec_rescue::dispatch::CrewSite {
+                id: liftspec_model::id::CrewId::parse(&format!("{}-SPARE-{n}", c.id)).unwrap(),
+                ..c.clone()
+            })
+        })
+        .collect();
+    fleet.crews.extend(spare);
     let records = year_of_records(&city, 2025, 3).records;
     let p = start(&dir, fleet.clone(), records);
     let h = p.http.as_str();
@@ -417,7 +429,18 @@ fn every_endpoint_answers_good_input_and_refuses_bad_with_its_code() {
     let r = get(h, "/v1/districts/early-warning");
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.json()["source"].as_str().unwrap().contains("Art. 35"));
-    let r = get(h, "/v1/districts/early-warning?from=x");
+    let r = get(h, "/v1/districts/early-warning?on=2026-12-01&top=3");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let districts = r.json()["districts"].as_array().unwrap().clone();
+    assert!(
+        !districts.is_empty()
+            && districts
+                .iter()
+                .all(|d| d["lifts"].as_array().unwrap().len() <= 3)
+    );
+    let r = get(h, "/v1/districts/early-warning?top=0");
+    assert_eq!((r.status, code(&r)), (400, "api.bad_query".into()));
+    let r = get(h, "/v1/districts/early-warning?on=x");
     assert_eq!((r.status, code(&r)), (400, "api.bad_query".into()));
     let r = get(h, "/v1/stats");
     assert_eq!(r.status, 200);
