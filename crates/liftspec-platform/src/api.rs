@@ -28,8 +28,8 @@ use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 
 use crate::engine::{Done, Engine};
+use crate::handle::{Handle, Msg};
 use crate::rescue_log::{RescueCall, RescueOutcome};
-use crate::service::{Handle, Msg};
 use crate::store::StoredDetection;
 use crate::supervision;
 

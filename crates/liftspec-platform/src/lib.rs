@@ -11,6 +11,7 @@ pub mod config;
 pub mod engine;
 pub mod fleet;
 pub mod gateway;
+pub mod handle;
 pub mod openapi;
 pub mod pipeline;
 pub mod rescue_log;

@@ -12,7 +12,7 @@
 //! - **Fail-stop.** If a commit fails the engine stops, [`run`] returns the error, and the
 //!   process exits to be restarted: the database holds everything that was acknowledged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -25,6 +25,8 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::config::Config;
 use crate::engine::{Done, Engine, EngineError};
+use crate::handle::Msg;
+pub use crate::handle::{Handle, Stats};
 use crate::rescue_view::RescueSnapshot;
 use crate::store::{Store, StoredDetection};
 
@@ -34,50 +36,6 @@ pub const MAX_BATCH_FRAMES: usize = 16_384;
 pub const SLICE_FRAMES: usize = 1_024;
 /// The longest stream block accepted (16,384 bytes of frame plus the CRC and COBS overhead).
 pub const MAX_BLOCK: usize = 16_384 + 4 + 16_384 / 254 + 2;
-
-/// A message to the engine's thread.
-pub(crate) enum Msg {
-    Connected(u64, mpsc::UnboundedSender<Vec<u8>>),
-    Frames(Vec<(u64, Vec<u8>)>),
-    Closed(u64),
-    Read(Box<dyn FnOnce(&Engine) + Send>),
-    Write(Box<dyn FnOnce(&mut Engine) -> Done + Send>),
-    Tick,
-}
-
-/// What the service counted: frames in, refused (by code), corrupt blocks (by code),
-/// connections, commits.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    /// Frames taken.
-    pub frames: u64,
-    /// Group commits made.
-    pub commits: u64,
-    /// Frames refused, by error code (forged, corrupt, unknown device: not answered).
-    pub refused: BTreeMap<String, u64>,
-    /// Stream blocks dropped by the deframer, by error code.
-    pub corrupt_blocks: BTreeMap<String, u64>,
-    /// Connections open now.
-    pub connections: u64,
-    /// Connections accepted since the start.
-    pub connections_total: u64,
-    /// Problems reported (a comforting message to a terminal not connected, …), latest last.
-    pub problems: Vec<String>,
-    /// This start's number.
-    pub boot: u32,
-}
-
-/// The handle the API uses to reach the engine.
-#[derive(Clone)]
-pub struct Handle {
-    /// API messages: taken before frames.
-    pub(crate) tx: mpsc::Sender<Msg>,
-    /// The rescue service as of the last commit.
-    pub(crate) rescue: watch::Receiver<Arc<RescueSnapshot>>,
-    pub(crate) detections: broadcast::Sender<Arc<StoredDetection>>,
-    pub(crate) stats: Arc<Mutex<Stats>>,
-}
 
 /// Where the service listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
