@@ -588,7 +588,12 @@ async fn complaint(
         let against = match (against, fleet_lift) {
             (Some(a), _) => a,
             (None, Some(l)) => l.equipment.maintenance_unit.clone(),
-            (None, None) => unreachable_subject()?,
+            (None, None) => {
+                return Err(ApiError::bad(
+                    "api.complaint_subject",
+                    "name the lift, the unit complained against, or both",
+                ))
+            }
         };
         let record = ComplaintRecord {
             id: record_id(w, "complaint")?,
@@ -604,13 +609,6 @@ async fn complaint(
         Ok((201, body))
     })
     .await
-}
-
-fn unreachable_subject() -> Result<CreditCode, ApiError> {
-    Err(ApiError::bad(
-        "api.complaint_subject",
-        "name the lift, the unit complained against, or both",
-    ))
 }
 
 fn query_i64(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
