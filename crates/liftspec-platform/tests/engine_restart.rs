@@ -128,3 +128,46 @@ fn a_restarted_engine_gives_the_detections_of_one_uninterrupted_run() {
     assert!(!engine.incidents().is_empty() && engine.incidents().len() <= trapped);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// On the wall clock the timer ticks every detector: a terminal that falls silent raises a
+/// communication loss from the timer alone, committed with the device's checkpoint — so a
+/// restart does not raise it again.
+#[test]
+fn on_the_wall_clock_the_timer_finds_a_silent_terminal_once_across_a_restart() {
+    let mut sim = Simulation::new(SimConfig {
+        seed: 4,
+        lifts: 2,
+        duration_s: 120,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let city = sim.city().clone();
+    let fleet = Fleet::of_city(&city);
+    let frames: Vec<_> = sim.by_ref().collect();
+    let dir = std::env::temp_dir().join(format!("liftspec-engine-wall-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("platform.db");
+    let setup = Setup::new(fleet);
+    let open = || Engine::open(setup.clone(), Store::open(&db).unwrap(), &[]).unwrap();
+    let mut engine = open();
+    let t0 = frames.last().unwrap().at.millis();
+    let batch: Vec<(u64, Vec<u8>)> = frames.iter().map(|f| (1, f.bytes.clone())).collect();
+    let done = engine.ingest(&batch, Timestamp::from_millis(t0)).unwrap();
+    assert!(done.refused.is_empty() && !done.outbound.is_empty());
+    let silence = |e: &Engine| {
+        e.store()
+            .detections(0, None, Some("CommunicationLoss"), 100)
+            .unwrap()
+            .len()
+    };
+    // A day of silence: the timer raises the loss for both terminals.
+    let later = Timestamp::from_millis(t0 + 86_400_000);
+    engine.tick(later).unwrap();
+    assert_eq!(silence(&engine), 2);
+    drop(engine);
+    let mut engine = open();
+    engine.tick(Timestamp::from_millis(later.millis() + 1_000)).unwrap();
+    assert_eq!(silence(&engine), 2, "raised once, not again after the restart");
+    let _ = std::fs::remove_dir_all(&dir);
+}
