@@ -167,7 +167,13 @@ fn on_the_wall_clock_the_timer_finds_a_silent_terminal_once_across_a_restart() {
     assert_eq!(silence(&engine), 2);
     drop(engine);
     let mut engine = open();
-    engine.tick(Timestamp::from_millis(later.millis() + 1_000)).unwrap();
-    assert_eq!(silence(&engine), 2, "raised once, not again after the restart");
+    engine
+        .tick(Timestamp::from_millis(later.millis() + 1_000))
+        .unwrap();
+    assert_eq!(
+        silence(&engine),
+        2,
+        "raised once, not again after the restart"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
