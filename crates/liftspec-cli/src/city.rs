@@ -262,7 +262,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let city = sim.city().clone();
     let fleet = Fleet::of_city(&city);
     let mut recorder = match &args.record {
-        Some(dir) => Some(Recorder::create(dir, &city, &fleet, args.seed)?),
+        Some(dir) => Some(Recorder::create(dir, &fleet)?),
         None => None,
     };
     let mut pipeline = Pipeline::new(&fleet, Thresholds::default());
@@ -310,9 +310,6 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         .map(|i| pipeline.state(i).and_then(|s| s.counters))
         .collect();
     progress.finish_and_clear();
-    if let Some(r) = recorder.take() {
-        r.finish()?;
-    }
     let elapsed = started.elapsed().as_secs_f64();
     let truth = sim.take_ground_truth();
     let mut injected: BTreeMap<String, u32> = BTreeMap::new();
@@ -338,6 +335,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
 
     eprintln!("[2/4] a year of records …");
     let year = year_of_records(&city, 2025, args.seed);
+    if let Some(r) = recorder.take() {
+        r.finish(&year.records)?;
+    }
     eprintln!(
         "[3/4] credit of {} maintenance units …",
         city.maintenance_units.len()
@@ -565,55 +565,37 @@ fn html(r: &Report) -> String {
 /// Writes the terminals' frames, the installations (for `liftspec detect`) and the fleet (for
 /// `liftspec serve`).
 struct Recorder {
+    dir: PathBuf,
     frames: std::io::BufWriter<std::fs::File>,
 }
 
 impl Recorder {
-    fn create(
-        dir: &std::path::Path,
-        city: &liftspec_sim::city::City,
-        fleet: &Fleet,
-        seed: u64,
-    ) -> Result<Self, Failure> {
+    fn create(dir: &std::path::Path, fleet: &Fleet) -> Result<Self, Failure> {
         std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{}: {e}", dir.display())))?;
         write_atomic(
             &dir.join("fleet.json"),
             (serde_json::to_string(fleet)? + "\n").as_bytes(),
         )?;
-        let mut records = String::new();
-        for r in &year_of_records(city, 2025, seed).records {
-            records.push_str(&serde_json::to_string(r)?);
-            records.push('\n');
-        }
-        write_atomic(&dir.join("records.jsonl"), records.as_bytes())?;
         // A configuration for `liftspec serve` over this city, on the frames' clock (the
         // simulation runs faster than real time).
         let config = liftspec_platform::config::ConfigFile {
-            fleet: "fleet.json".into(),
             records: Some("records.jsonl".into()),
             database: "platform.db".into(),
-            terminals: "127.0.0.1:7400".into(),
-            http: "127.0.0.1:8080".into(),
             clock: liftspec_platform::config::Clock::Frames,
-            thresholds: None,
-            credit_rules: None,
-            risk_policy: None,
-            rescue_policy: None,
+            ..liftspec_platform::config::ConfigFile::new("fleet.json")
         };
         write_atomic(
             &dir.join("platform.json"),
             (serde_json::to_string_pretty(&config)? + "\n").as_bytes(),
         )?;
         let mut lines = String::new();
-        for i in 0..city.lifts.len() {
-            if let Some(equipment) = city.equipment(i) {
-                let installation = liftspec_detect::replay::Installation::from_equipment(
-                    city.lifts[i].device.clone(),
-                    &equipment,
-                );
-                lines.push_str(&serde_json::to_string(&installation)?);
-                lines.push('\n');
-            }
+        for l in &fleet.lifts {
+            let installation = liftspec_detect::replay::Installation::from_equipment(
+                l.device.clone(),
+                &l.equipment,
+            );
+            lines.push_str(&serde_json::to_string(&installation)?);
+            lines.push('\n');
         }
         write_atomic(&dir.join("installations.jsonl"), lines.as_bytes())?;
         let path = dir.join("frames.bin");
@@ -621,7 +603,10 @@ impl Recorder {
             .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
         let mut frames = std::io::BufWriter::new(file);
         std::io::Write::write_all(&mut frames, &[0])?;
-        Ok(Self { frames })
+        Ok(Self {
+            dir: dir.to_owned(),
+            frames,
+        })
     }
 
     fn frame(&mut self, bytes: &[u8]) -> Result<(), Failure> {
@@ -633,8 +618,14 @@ impl Recorder {
     }
 
     /// Flushes the frames: a write that failed is an error, not a short file.
-    fn finish(mut self) -> Result<(), Failure> {
+    /// Flushes the frames and writes the year of `records` (for `liftspec serve`).
+    fn finish(mut self, records: &[liftspec_model::record::Record]) -> Result<(), Failure> {
         std::io::Write::flush(&mut self.frames)?;
-        Ok(())
+        let mut lines = String::new();
+        for r in records {
+            lines.push_str(&serde_json::to_string(r)?);
+            lines.push('\n');
+        }
+        write_atomic(&self.dir.join("records.jsonl"), lines.as_bytes())
     }
 }

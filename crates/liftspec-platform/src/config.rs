@@ -70,6 +70,26 @@ pub struct ConfigFile {
     pub rescue_policy: Option<String>,
 }
 
+impl ConfigFile {
+    /// A configuration for the fleet file `fleet` with every default: the database
+    /// `liftspec.db`, terminals on 127.0.0.1:7400, the API on 127.0.0.1:8080, the wall clock,
+    /// the Hangzhou policies.
+    pub fn new(fleet: impl Into<String>) -> Self {
+        Self {
+            fleet: fleet.into(),
+            records: None,
+            database: default_database(),
+            terminals: default_terminals(),
+            http: default_http(),
+            clock: Clock::Wall,
+            thresholds: None,
+            credit_rules: None,
+            risk_policy: None,
+            rescue_policy: None,
+        }
+    }
+}
+
 fn default_database() -> String {
     "liftspec.db".into()
 }
