@@ -21,14 +21,13 @@ use liftspec_model::id::{CreditCode, CrewId, IncidentId, RecordId};
 use liftspec_model::record::{
     ComplaintCategory, ComplaintRecord, FaultRecord, FaultSource, Record, RescueCause,
 };
-use liftspec_model::time::Timestamp;
 use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_rescue::service::{ReportBy, RescueError};
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 
 use crate::engine::{Done, Engine};
-use crate::handle::{Handle, Msg};
+use crate::handle::{wall, Handle, Msg};
 use crate::rescue_log::{RescueCall, RescueOutcome};
 use crate::store::StoredDetection;
 use crate::supervision;
@@ -174,10 +173,6 @@ impl Handle {
             )),
         }
     }
-}
-
-fn wall() -> Timestamp {
-    Timestamp::from_millis(chrono::Utc::now().timestamp_millis())
 }
 
 /// The `Idempotency-Key` header: 1–128 visible ASCII characters.

@@ -109,6 +109,23 @@ async fn connect(addr: &str) -> Result<TcpStream, LinkError> {
     }
 }
 
+/// Gives a frame to its terminal's relay to keep until acknowledged, and appends it to `out`
+/// in stream framing.
+fn keep(
+    relays: &mut [Relay],
+    by_device: &HashMap<String, usize>,
+    bytes: Vec<u8>,
+    out: &mut Vec<u8>,
+) -> Result<(), LinkError> {
+    let info = wire::peek(&bytes).map_err(|e| LinkError::BadFrame(e.to_string()))?;
+    let &i = by_device
+        .get(info.device.as_str())
+        .ok_or_else(|| LinkError::UnknownDevice(info.device.to_string()))?;
+    out.extend_from_slice(&frame_for_stream(&bytes));
+    relays[i].keep(info.seq, bytes);
+    Ok(())
+}
+
 /// One connection carrying `relays`' terminals: sends the frames that arrive on `frames`, until
 /// it closes and every frame is acknowledged.
 pub async fn link(
@@ -167,24 +184,14 @@ pub async fn link(
                         producing = false;
                         continue;
                     };
-                    let info = wire::peek(&bytes).map_err(|e| LinkError::BadFrame(e.to_string()))?;
-                    let &i = by_device
-                        .get(info.device.as_str())
-                        .ok_or_else(|| LinkError::UnknownDevice(info.device.to_string()))?;
-                    let mut out = frame_for_stream(&bytes);
-                    relays[i].keep(info.seq, bytes);
+                    let mut out = Vec::new();
+                    keep(&mut relays, &by_device, bytes, &mut out)?;
                     report.sent += 1;
                     // Whatever else is ready goes in the same write.
                     while out.len() < 128 * 1024 {
                         match frames.try_recv() {
                             Ok(bytes) => {
-                                let info = wire::peek(&bytes)
-                                    .map_err(|e| LinkError::BadFrame(e.to_string()))?;
-                                let &i = by_device
-                                    .get(info.device.as_str())
-                                    .ok_or_else(|| LinkError::UnknownDevice(info.device.to_string()))?;
-                                out.extend_from_slice(&frame_for_stream(&bytes));
-                                relays[i].keep(info.seq, bytes);
+                                keep(&mut relays, &by_device, bytes, &mut out)?;
                                 report.sent += 1;
                             }
                             Err(mpsc::error::TryRecvError::Empty) => break,

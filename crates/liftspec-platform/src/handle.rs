@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, mpsc, watch};
 
+use liftspec_model::time::Timestamp;
+
 use crate::engine::{Done, Engine};
 use crate::rescue_view::RescueSnapshot;
 use crate::store::StoredDetection;
@@ -52,4 +54,9 @@ pub struct Handle {
     pub(crate) rescue: watch::Receiver<Arc<RescueSnapshot>>,
     pub(crate) detections: broadcast::Sender<Arc<StoredDetection>>,
     pub(crate) stats: Arc<Mutex<Stats>>,
+}
+
+/// The wall clock, as the engine takes it.
+pub(crate) fn wall() -> Timestamp {
+    Timestamp::from_millis(chrono::Utc::now().timestamp_millis())
 }

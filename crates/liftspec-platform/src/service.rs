@@ -17,7 +17,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use liftspec_model::time::Timestamp;
 use liftspec_protocol::framing::{frame_for_stream, Deframed, Deframer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -25,7 +24,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::config::Config;
 use crate::engine::{Done, Engine, EngineError};
-use crate::handle::Msg;
+use crate::handle::{wall, Msg};
 pub use crate::handle::{Handle, Stats};
 use crate::rescue_view::RescueSnapshot;
 use crate::store::{Store, StoredDetection};
@@ -70,10 +69,6 @@ impl ServiceError {
             Self::Io { .. } => "service.io",
         }
     }
-}
-
-fn wall() -> Timestamp {
-    Timestamp::from_millis(chrono::Utc::now().timestamp_millis())
 }
 
 /// Runs the platform for `config` until the engine stops; `ready` is told where it listens.
@@ -271,8 +266,7 @@ async fn engine_loop(
                         .frames += frames.len() as u64;
                     slice.append(&mut frames);
                     if slice.len() >= SLICE_FRAMES {
-                        engine.take(&slice, wall())?;
-                        slice.clear();
+                        take(&mut engine, &mut slice)?;
                     }
                 }
                 Msg::Connected(conn, w) => {
@@ -284,8 +278,7 @@ async fn engine_loop(
                 Msg::Read(f) => {
                     // A read sees only what is committed: the batch in progress is committed
                     // first, which bounds the wait to one slice and a commit.
-                    engine.take(&slice, wall())?;
-                    slice.clear();
+                    take(&mut engine, &mut slice)?;
                     if engine.has_pending() {
                         let done = engine.flush(wall())?;
                         publish.route(done, &engine, &writers);
@@ -293,14 +286,12 @@ async fn engine_loop(
                     f(&engine)
                 }
                 Msg::Write(f) => {
-                    engine.take(&slice, wall())?;
-                    slice.clear();
+                    take(&mut engine, &mut slice)?;
                     let done = f(&mut engine);
                     publish.route(done, &engine, &writers);
                 }
                 Msg::Tick => {
-                    engine.take(&slice, wall())?;
-                    slice.clear();
+                    take(&mut engine, &mut slice)?;
                     let done = engine.tick(wall())?;
                     publish.route(done, &engine, &writers);
                 }
@@ -314,14 +305,21 @@ async fn engine_loop(
                 Err(_) => None,
             };
         }
-        if !slice.is_empty() {
-            engine.take(&slice, wall())?;
-        }
+        take(&mut engine, &mut slice)?;
         if engine.has_pending() {
             let done = engine.flush(wall())?;
             publish.route(done, &engine, &writers);
         }
     }
+}
+
+/// Takes the frames gathered so far into the engine's pending batch.
+fn take(engine: &mut Engine, slice: &mut Vec<(u64, Vec<u8>)>) -> Result<(), EngineError> {
+    if !slice.is_empty() {
+        engine.take(slice, wall())?;
+        slice.clear();
+    }
+    Ok(())
 }
 
 async fn accept_terminals(listener: TcpListener, tx: mpsc::Sender<Msg>, stats: Arc<Mutex<Stats>>) {
