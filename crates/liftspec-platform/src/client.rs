@@ -25,6 +25,11 @@ pub const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
 /// platform lost frames it had acknowledged, and asks for numbers no relay holds).
 pub const STALLED_AFTER: Duration = Duration::from_secs(60);
 
+/// How long a connection with frames in flight waits for an Ack before it sends everything
+/// unacknowledged again on the same connection (an Ack the platform sent may be lost: a
+/// sharded platform's worker killed between its commit and its answer).
+pub const RESEND_AFTER: Duration = Duration::from_secs(5);
+
 /// What one connection did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinkReport {
@@ -141,9 +146,11 @@ pub async fn link(
     let mut producing = true;
     let mut first = true;
     let mut progress;
+    let mut resent_at;
     'connection: loop {
         let stream = connect(&addr).await?;
         progress = Instant::now();
+        resent_at = progress;
         if !first {
             report.reconnections += 1;
         }
@@ -176,6 +183,18 @@ pub async fn link(
                     in_flight,
                     secs: STALLED_AFTER.as_secs(),
                 });
+            } else if progress.max(resent_at).elapsed() >= RESEND_AFTER {
+                resent_at = Instant::now();
+                let mut again = Vec::new();
+                for r in &relays {
+                    for (_, bytes) in r.unacknowledged() {
+                        again.extend_from_slice(&frame_for_stream(bytes));
+                        report.resent += 1;
+                    }
+                }
+                if wr.write_all(&again).await.is_err() || wr.flush().await.is_err() {
+                    continue 'connection;
+                }
             }
             tokio::select! {
                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
