@@ -1,13 +1,24 @@
 #![doc = include_str!("../README.md")]
+//!
+//! Without the default feature `io`, only the sans-I/O core is built (partitions, messages,
+//! shards, district desks): what a fuzzer or another transport needs.
 
-pub mod ingest;
-pub mod jet;
+pub mod desk;
 pub mod message;
-pub mod node;
 pub mod partition;
-pub mod pg;
-pub mod rescue;
 pub mod shard;
+
+#[cfg(feature = "io")]
+pub mod ingest;
+#[cfg(feature = "io")]
+pub mod jet;
+#[cfg(feature = "io")]
+pub mod node;
+#[cfg(feature = "io")]
+pub mod pg;
+#[cfg(feature = "io")]
+pub mod rescue;
+#[cfg(feature = "io")]
 pub mod worker;
 
 #[doc = include_str!("../README.md")]

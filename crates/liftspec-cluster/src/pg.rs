@@ -11,6 +11,7 @@ use std::time::Duration;
 use liftspec_platform::pipeline::DeviceState;
 use tokio_postgres::{Client, NoTls};
 
+use crate::desk::{RescueBatch, StoredIncident};
 use crate::message::PublishedDetection;
 use crate::shard::Checkpoint;
 
@@ -91,14 +92,21 @@ create table if not exists incident (
     primary key (region, id));
 ";
 
-/// Connects to `url` (a libpq URL or key=value string) and creates or checks the schema.
-pub async fn connect(url: &str) -> Result<Client, PgError> {
+/// Connects to `url` (a libpq URL or key=value string), without touching the schema: for a
+/// node's further connections, after [`connect`].
+pub async fn open(url: &str) -> Result<Client, PgError> {
     let (client, connection) = tokio_postgres::connect(url, NoTls).await?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             eprintln!("liftspec cluster: postgresql connection closed: {e}");
         }
     });
+    Ok(client)
+}
+
+/// Connects to `url` (a libpq URL or key=value string) and creates or checks the schema.
+pub async fn connect(url: &str) -> Result<Client, PgError> {
+    let client = open(url).await?;
     // Two processes starting at once must not both create the tables.
     client
         .batch_execute("select pg_advisory_lock(7310513)")
@@ -139,6 +147,29 @@ pub async fn heartbeat(db: &Client, name: &str, role: &str) -> Result<(), PgErro
     .await?;
     Ok(())
 }
+
+/// Heartbeats for node `name` every [`HEARTBEAT_EVERY`] on a task and a connection of its
+/// own, from now until the task is aborted. A failed heartbeat is reported and tried again.
+pub async fn keep_alive(
+    url: &str,
+    name: &str,
+    role: &'static str,
+) -> Result<tokio::task::JoinHandle<()>, PgError> {
+    let db = open(url).await?;
+    heartbeat(&db, name, role).await?;
+    let name = name.to_owned();
+    Ok(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(HEARTBEAT_EVERY).await;
+            if let Err(e) = heartbeat(&db, &name, role).await {
+                eprintln!("liftspec {role}: heartbeat: {e} ({})", e.code());
+            }
+        }
+    }))
+}
+
+/// How often a node says it is alive (well inside [`LIVE_FOR`]).
+pub const HEARTBEAT_EVERY: Duration = Duration::from_millis(500);
 
 /// The nodes of `role` alive now (a heartbeat within [`LIVE_FOR`]), by name: the workers among
 /// which the partitions are shared.
@@ -399,38 +430,6 @@ pub async fn rescue_seen(db: &Client) -> Result<Vec<(u32, u64)>, PgError> {
         .iter()
         .map(|r| (r.get::<_, i32>(0) as u32, r.get::<_, i64>(1) as u64))
         .collect())
-}
-
-/// An incident as the rescue role stores it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct StoredIncident {
-    /// The district.
-    pub region: u32,
-    /// The incident id.
-    pub id: String,
-    /// The lift.
-    pub registration_code: String,
-    /// When passengers were trapped, ms.
-    pub trapped_since_ms: i64,
-    /// When it was reported, ms.
-    pub reported_at_ms: i64,
-    /// Its stage.
-    pub stage: String,
-}
-
-/// What a district's rescue batch changed, to commit together.
-#[derive(Debug, Default)]
-pub struct RescueBatch {
-    /// Calls made: (time ms, JSON), numbered on from `first`.
-    pub calls: Vec<(i64, String)>,
-    /// The number of the first call.
-    pub first: u64,
-    /// Lifts' detection ordinals taken.
-    pub seen: Vec<(u32, u64)>,
-    /// The incidents now.
-    pub incidents: Vec<StoredIncident>,
-    /// The stream position the batch includes.
-    pub stream_seq: u64,
 }
 
 /// Commits a district's rescue batch, fenced by `lease`.

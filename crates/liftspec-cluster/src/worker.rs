@@ -32,6 +32,9 @@ pub const PULL_WAIT: Duration = Duration::from_millis(50);
 /// How often a worker heartbeats and looks at who owns what.
 pub const CONTROL_EVERY: Duration = Duration::from_millis(500);
 
+/// How long a starting worker heartbeats before it takes partitions.
+pub const SETTLE: Duration = Duration::from_millis(1_500);
+
 fn wall() -> Timestamp {
     Timestamp::from_millis(chrono_now_ms())
 }
@@ -58,19 +61,19 @@ pub async fn run(
     let db = pg::connect(&node.postgres).await?;
     let (nats, ctx) = jet::connect(&node.nats, CONNECT_PATIENCE).await?;
     jet::ensure_streams(&ctx, node.retention).await?;
-    pg::heartbeat(&db, &node.name, "worker").await?;
+    // Its own task and connection: a turn of this loop taking many leases, or partitions busy
+    // committing, must not make a live worker look dead.
+    let alive = pg::keep_alive(&node.postgres, &node.name, "worker").await?;
+    // Workers started together see each other before they share the partitions out, rather
+    // than each take all and hand most back.
+    tokio::time::sleep(SETTLE).await;
     ready();
     let mut owned: HashMap<u16, Owned> = HashMap::new();
     loop {
         let stopping = stop.load(Ordering::Relaxed);
-        // A failed heartbeat or query (the database restarting) is retried on the next turn;
-        // the partitions run on meanwhile, fenced.
-        let live = match async {
-            pg::heartbeat(&db, &node.name, "worker").await?;
-            pg::live(&db, "worker").await
-        }
-        .await
-        {
+        // A failed query (the database restarting) is retried on the next turn; the
+        // partitions run on meanwhile, fenced.
+        let live = match pg::live(&db, "worker").await {
             Ok(live) => live,
             Err(e) => {
                 warn("worker", format!("{}: {e}", e.code()));
@@ -126,6 +129,7 @@ pub async fn run(
                     warn("worker", format!("stopping: {e}"));
                 }
             }
+            alive.abort();
             pg::leave(&db, &node.name).await?;
             return Ok(());
         }
@@ -163,7 +167,7 @@ async fn own_inner(
     lease: Lease,
     stop: &AtomicBool,
 ) -> Result<(), ClusterError> {
-    let mut db = pg::connect(&node.postgres).await?;
+    let mut db = pg::open(&node.postgres).await?;
     let mut shard = Shard::new(
         &setup.fleet,
         node.partitions,
@@ -224,6 +228,9 @@ async fn own_inner(
                 ),
             }
             last = Some(m);
+            // A message is thousands of frames: let the heartbeat and the other partitions
+            // run, or a busy worker looks dead and its partitions are taken from it.
+            tokio::task::yield_now().await;
         }
         if setup.clock == Clock::Wall && chrono_now_ms() - last_tick >= 1_000 {
             last_tick = chrono_now_ms();
