@@ -211,7 +211,12 @@ impl Postgres {
     }
 
     pub fn url(&self) -> String {
-        format!("postgresql://liftspec@127.0.0.1:{}/liftspec", self.port)
+        self.url_of("liftspec")
+    }
+
+    /// The URL of database `db` on this server.
+    pub fn url_of(&self, db: &str) -> String {
+        format!("postgresql://liftspec@127.0.0.1:{}/{db}", self.port)
     }
 }
 
