@@ -82,6 +82,22 @@ impl Nats {
     }
 
     fn spawn(&mut self) {
+        // Right after a kill the port or the store may not be free yet: try again shortly.
+        let mut said = Vec::new();
+        for _ in 0..25 {
+            match self.try_spawn() {
+                Ok(child) => {
+                    self.child = Some(child);
+                    return;
+                }
+                Err(log) => said.push(log),
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("nats-server did not start: {said:?}");
+    }
+
+    fn try_spawn(&mut self) -> Result<Child, String> {
         let mut child = Command::new(which("nats-server").unwrap())
             .args(["-js", "-sd"])
             .arg(&self.store)
@@ -93,13 +109,17 @@ impl Nats {
         let mut log = BufReader::new(child.stderr.take().unwrap());
         let started = Instant::now();
         let mut line = String::new();
+        let mut all = String::new();
         while !line.contains("Server is ready") {
             line.clear();
-            assert!(
-                log.read_line(&mut line).unwrap() > 0
-                    && started.elapsed() < Duration::from_secs(30),
-                "nats-server did not start"
-            );
+            if log.read_line(&mut line).unwrap_or(0) == 0
+                || started.elapsed() > Duration::from_secs(30)
+            {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(all);
+            }
+            all.push_str(&line);
         }
         // Keep draining its log so it never blocks on a full pipe.
         std::thread::spawn(move || {
@@ -108,7 +128,7 @@ impl Nats {
                 sink.clear();
             }
         });
-        self.child = Some(child);
+        Ok(child)
     }
 
     /// Kills the server (SIGKILL) and starts it again on the same port and store.
