@@ -6,6 +6,9 @@
 //! table for the README, and the figures the sizing paragraph is derived from.
 //!
 //! `cargo run --release -p liftspec-cluster --example load -- [LIFTS] [MINUTES]`
+//!
+//! `LOAD_WORKERS=1,1,2,4` (the default) lists the runs, the first a warm-up not reported;
+//! `LOAD_TRACE=1` prints the frames committed as the runs go.
 
 #[path = "../tests/common/services.rs"]
 mod services;
@@ -205,6 +208,9 @@ fn main() {
             let (mut t10, mut t90) = (None, None);
             loop {
                 let done = pg::frames_committed(&db).await.unwrap();
+                if std::env::var_os("LOAD_TRACE").is_some() {
+                    eprintln!("{:.2} s: {done}", t.elapsed().as_secs_f64());
+                }
                 if done >= n / 10 && t10.is_none() {
                     t10 = Some((Instant::now(), done));
                 }

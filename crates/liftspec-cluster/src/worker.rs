@@ -24,7 +24,7 @@ use crate::pg::{self, Lease};
 use crate::shard::Shard;
 
 /// Messages pulled per batch at most (each a batch of frames).
-pub const PULL_MESSAGES: usize = 256;
+pub const PULL_MESSAGES: usize = 32;
 
 /// How long a pull waits for messages before the batch in hand is committed.
 pub const PULL_WAIT: Duration = Duration::from_millis(50);
@@ -203,6 +203,11 @@ async fn own_inner(
             .map_err(jet::js)?;
         let mut last = None;
         while let Some(m) = batch.next().await {
+            // Handed over mid-pull: commit what was taken, leave the rest to the new owner
+            // (it replays from this commit's position).
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
             let m = m.map_err(jet::js)?;
             let info = m.info().map_err(jet::js)?;
             let seq = info.stream_sequence;
