@@ -261,3 +261,147 @@ impl Shard {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::FrameBatch;
+    use liftspec_detect::detection::DetectedKind;
+    use liftspec_sim::config::SimConfig;
+    use liftspec_sim::stream::Simulation;
+
+    fn city() -> (Fleet, Vec<Vec<u8>>) {
+        let d = SimConfig::default();
+        let sim = Simulation::new(SimConfig {
+            lifts: 30,
+            duration_s: 3 * 3600,
+            seed: 9,
+            faults: d.faults.scaled(400.0),
+            ..d
+        })
+        .unwrap();
+        let fleet = Fleet::of_city(sim.city());
+        (fleet, sim.map(|f| f.bytes).collect())
+    }
+
+    fn batches(frames: &[Vec<u8>]) -> Vec<FrameBatch> {
+        frames
+            .chunks(500)
+            .map(|c| FrameBatch {
+                edge: "e".into(),
+                frames: c.iter().map(|f| (1, f.clone())).collect(),
+            })
+            .collect()
+    }
+
+    /// (lift, ordinal, detection JSON) of everything published.
+    type Out = Vec<(u32, u64, String)>;
+
+    fn run(shard: &mut Shard, batches: &[FrameBatch], out: &mut Out) -> Vec<Checkpoint> {
+        let mut last = Vec::new();
+        for b in batches {
+            shard.take(b, Clock::Frames, Timestamp::from_millis(0));
+            let sealed = shard.seal();
+            for d in &sealed.detections {
+                out.push((
+                    d.lift,
+                    d.ordinal,
+                    serde_json::to_string(&d.detection).unwrap(),
+                ));
+            }
+            last.extend(sealed.checkpoints.iter().cloned());
+            shard.reply(sealed, Timestamp::from_millis(0));
+        }
+        last
+    }
+
+    #[test]
+    fn a_shard_restored_from_its_checkpoints_continues_as_if_never_stopped() {
+        let (fleet, frames) = city();
+        let parts = Partitions::new(2).unwrap();
+        let all = batches(&frames);
+        for p in 0..2 {
+            let mut whole = Shard::new(&fleet, parts, p, Default::default(), 1);
+            let mut want = Vec::new();
+            run(&mut whole, &all, &mut want);
+            assert!(!want.is_empty(), "partition {p} detects something");
+
+            // Stop after a third, keep the latest checkpoint of each device, and replay from
+            // there with a new owner (a new downlink epoch) — with the last batch taken twice,
+            // as a redelivery would.
+            let cut = all.len() / 3;
+            let mut first = Shard::new(&fleet, parts, p, Default::default(), 1);
+            let mut got = Vec::new();
+            let checkpoints = run(&mut first, &all[..cut], &mut got);
+            let mut latest: HashMap<String, Checkpoint> = HashMap::new();
+            for c in checkpoints {
+                latest.insert(c.device.clone(), c);
+            }
+            let mut second = Shard::new(&fleet, parts, p, Default::default(), 2);
+            for c in latest.into_values() {
+                assert!(second.restore(c));
+            }
+            run(&mut second, &all[cut - 1..], &mut got);
+            assert_eq!(got, want, "partition {p}");
+        }
+    }
+
+    #[test]
+    fn only_the_partitions_devices_are_taken() {
+        let (fleet, frames) = city();
+        let parts = Partitions::new(2).unwrap();
+        let shards: Vec<Shard> = (0..2)
+            .map(|p| Shard::new(&fleet, parts, p, Default::default(), 1))
+            .collect();
+        assert_eq!(shards[0].len() + shards[1].len(), fleet.lifts.len());
+        let mut other = Shard::new(&fleet, parts, 0, Default::default(), 1);
+        let foreign: Vec<Vec<u8>> = frames
+            .iter()
+            .filter(|f| parts.of(&wire::peek(f).unwrap().device) == 1)
+            .take(3)
+            .cloned()
+            .collect();
+        other.take(
+            &batches(&foreign)[0],
+            Clock::Frames,
+            Timestamp::from_millis(0),
+        );
+        let sealed = other.seal();
+        assert_eq!(
+            sealed.refused.len(),
+            3,
+            "a device of another partition is refused, not dropped"
+        );
+        assert!(sealed.checkpoints.is_empty());
+    }
+
+    #[test]
+    fn on_the_wall_clock_the_timer_finds_a_silent_terminal() {
+        let (fleet, frames) = city();
+        let parts = Partitions::new(1).unwrap();
+        let mut shard = Shard::new(&fleet, parts, 0, Default::default(), 1);
+        let first = &frames[..200];
+        let at = wire::peek(first.last().unwrap()).unwrap().sent_at;
+        shard.take(&batches(first)[0], Clock::Wall, at);
+        let _ = shard.seal();
+        // An hour of silence.
+        shard.tick(Timestamp::from_millis(at.millis() + 3_600_000));
+        let sealed = shard.seal();
+        assert!(
+            sealed
+                .detections
+                .iter()
+                .any(|d| d.detection.kind == DetectedKind::CommunicationLoss && d.detection.raised),
+            "{:?}",
+            sealed
+                .detections
+                .iter()
+                .map(|d| d.detection.kind)
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            !sealed.checkpoints.is_empty(),
+            "what the timer found is checkpointed"
+        );
+    }
+}
