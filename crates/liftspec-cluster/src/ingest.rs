@@ -10,9 +10,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
-use liftspec_protocol::framing::{frame_for_stream, Deframed, Deframer};
+use liftspec_protocol::framing::{Deframed, Deframer};
 use liftspec_protocol::wire;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, Notify};
 
@@ -112,26 +112,14 @@ async fn connection(
     shared: Shared,
 ) {
     let (mut rd, wr) = stream.into_split();
-    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (out_tx, out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let close = Arc::new(Notify::new());
     {
         let mut c = lock(&shared);
         c.writers.insert(conn, out_tx);
         c.closers.insert(conn, close.clone());
     }
-    let writer = tokio::spawn(async move {
-        let mut w = tokio::io::BufWriter::new(wr);
-        w.write_all(&[0]).await?;
-        w.flush().await?;
-        while let Some(frame) = out_rx.recv().await {
-            w.write_all(&frame_for_stream(&frame)).await?;
-            while let Ok(frame) = out_rx.try_recv() {
-                w.write_all(&frame_for_stream(&frame)).await?;
-            }
-            w.flush().await?;
-        }
-        Ok::<(), std::io::Error>(())
-    });
+    let writer = tokio::spawn(liftspec_platform::service::send_frames(wr, out_rx));
     let mut deframer = Deframer::new(MAX_BLOCK);
     let mut buf = vec![0u8; 64 * 1024];
     'reading: loop {

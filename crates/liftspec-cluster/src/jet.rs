@@ -151,3 +151,18 @@ pub async fn consumer_after(
         .await
         .map_err(js)
 }
+
+/// A pulled message's stream sequence when it is new: `None` for one at or before `position`
+/// (its checkpoint has it), an error for a redelivery (something in between went missing: the
+/// owner replays in order from its checkpoint instead).
+pub(crate) fn fresh(m: &jetstream::Message, position: u64) -> Result<Option<u64>, NatsError> {
+    let info = m.info().map_err(js)?;
+    let seq = info.stream_sequence;
+    if info.delivered > 1 {
+        return Err(js(format!(
+            "stream message {seq} of {} delivered again; replaying from the checkpoint",
+            info.stream
+        )));
+    }
+    Ok((seq > position).then_some(seq))
+}

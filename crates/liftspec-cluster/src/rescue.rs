@@ -140,17 +140,9 @@ async fn own_inner(
         let mut last = None;
         while let Some(m) = batch.next().await {
             let m = m.map_err(jet::js)?;
-            let info = m.info().map_err(jet::js)?;
-            let seq = info.stream_sequence;
-            if info.delivered > 1 {
-                return Err(jet::js(format!(
-                    "detection {seq} delivered again; replaying from the log"
-                ))
-                .into());
-            }
-            if seq <= position {
+            let Some(seq) = jet::fresh(&m, position)? else {
                 continue;
-            }
+            };
             position = seq;
             match PublishedDetection::decode(&m.payload) {
                 Ok(d) => {

@@ -209,18 +209,9 @@ async fn own_inner(
                 break;
             }
             let m = m.map_err(jet::js)?;
-            let info = m.info().map_err(jet::js)?;
-            let seq = info.stream_sequence;
-            if info.delivered > 1 {
-                // A redelivery: something went missing in between; replay in order.
-                return Err(jet::js(format!(
-                    "stream message {seq} delivered again; replaying from the checkpoint"
-                ))
-                .into());
-            }
-            if seq <= position {
+            let Some(seq) = jet::fresh(&m, position)? else {
                 continue;
-            }
+            };
             position = seq;
             match FrameBatch::decode(&m.payload) {
                 Ok(b) => shard.take(&b, setup.clock, wall()),

@@ -345,24 +345,11 @@ async fn accept_terminals(listener: TcpListener, tx: mpsc::Sender<Msg>, stats: A
 /// One terminal (or gateway) connection: frames in, the platform's frames out.
 async fn terminal(stream: TcpStream, conn: u64, tx: mpsc::Sender<Msg>, stats: Arc<Mutex<Stats>>) {
     let (mut rd, wr) = stream.into_split();
-    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (out_tx, out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     if tx.send(Msg::Connected(conn, out_tx)).await.is_err() {
         return;
     }
-    let writer = tokio::spawn(async move {
-        let mut w = tokio::io::BufWriter::new(wr);
-        // Every connection starts with a delimiter (§9).
-        w.write_all(&[0]).await?;
-        w.flush().await?;
-        while let Some(frame) = out_rx.recv().await {
-            w.write_all(&frame_for_stream(&frame)).await?;
-            while let Ok(frame) = out_rx.try_recv() {
-                w.write_all(&frame_for_stream(&frame)).await?;
-            }
-            w.flush().await?;
-        }
-        Ok::<(), std::io::Error>(())
-    });
+    let writer = tokio::spawn(send_frames(wr, out_rx));
     let mut deframer = Deframer::new(MAX_BLOCK);
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -388,4 +375,23 @@ async fn terminal(stream: TcpStream, conn: u64, tx: mpsc::Sender<Msg>, stats: Ar
     writer.abort();
     let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
     s.connections = s.connections.saturating_sub(1);
+}
+
+/// The platform's side of a terminal connection, sending: a delimiter first (§9), then every
+/// frame that arrives on `frames` in stream framing, as many per write as are waiting.
+pub async fn send_frames(
+    wr: tokio::net::tcp::OwnedWriteHalf,
+    mut frames: mpsc::UnboundedReceiver<Vec<u8>>,
+) -> std::io::Result<()> {
+    let mut w = tokio::io::BufWriter::new(wr);
+    w.write_all(&[0]).await?;
+    w.flush().await?;
+    while let Some(frame) = frames.recv().await {
+        w.write_all(&frame_for_stream(&frame)).await?;
+        while let Ok(frame) = frames.try_recv() {
+            w.write_all(&frame_for_stream(&frame)).await?;
+        }
+        w.flush().await?;
+    }
+    Ok(())
 }
