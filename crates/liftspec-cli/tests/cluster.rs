@@ -163,7 +163,7 @@ impl Deployment {
         Command::new(bin())
             .arg("city")
             .args(city(seed))
-            .args(["--to", to, "--connections", "40"])
+            .args(["--to", to, "--connections", "10"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -289,17 +289,21 @@ fn a_killed_worker_and_a_restarted_nats_server_lose_and_double_nothing() {
     let mut w2 = d.node("worker", "w2").0;
     let _w3 = d.node("worker", "w3");
     let (_ingest, addr) = d.ingest();
-    let streaming = d.stream("11", &addr);
-    let frames = reference.frames;
-    wait_for_progress(&d, frames / 4);
+    let mut streaming = d.stream("11", &addr);
+    wait_for_progress(&d, reference.frames / 5);
     // SIGKILL: no hand-over; w2's partitions replay from their checkpoints when it is back.
     w2.0.kill().unwrap();
     w2.0.wait().unwrap();
+    assert!(streaming.try_wait().unwrap().is_none(), "killed mid-run");
     std::thread::sleep(Duration::from_millis(500));
     let _w2 = d.node("worker", "w2");
-    wait_for_progress(&d, frames / 2);
+    // (Frames sent again after the kill count again: progress is time here, not a share.)
+    std::thread::sleep(Duration::from_millis(500));
     d.nats.restart();
-    assert!(d.progress() < frames, "the server restarted mid-run");
+    assert!(
+        streaming.try_wait().unwrap().is_none(),
+        "the server restarted mid-run"
+    );
     d.finish(streaming, &reference);
 }
 
@@ -312,15 +316,12 @@ fn scaling_from_two_workers_to_three_mid_run_keeps_the_output() {
     let _w1 = d.node("worker", "w1");
     let _w2 = d.node("worker", "w2");
     let (_ingest, addr) = d.ingest();
-    let streaming = d.stream("11", &addr);
-    wait_for_progress(&d, reference.frames / 10);
+    let mut streaming = d.stream("11", &addr);
+    wait_for_progress(&d, reference.frames / 20);
     let _w3 = d.node("worker", "w3");
-    let at = d.progress();
-    eprintln!(
-        "a third worker started with {at} of {} frames committed",
-        reference.frames
-    );
-    let moved_before_the_end = at < reference.frames;
+    // It takes its partitions within a turn of the workers' control loops.
+    std::thread::sleep(Duration::from_secs(1));
+    let moved_before_the_end = streaming.try_wait().unwrap().is_none();
     d.finish(streaming, &reference);
     // The newcomer owns partitions now.
     let owners = d.query(async |db| {
