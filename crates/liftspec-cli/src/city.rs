@@ -21,7 +21,12 @@ use liftspec_sim::config::SimConfig;
 use liftspec_sim::records::year_of_records;
 use liftspec_sim::stream::Simulation;
 
+use crate::report::{
+    html, print_summary, CardLine, CityMap, CreditCard, LowCredit, MapDistrict, MapEntrapment,
+    MapLift, MapStation, Report, RescueSpan, RescueSummary, RiskLift, Summary, Timeline,
+};
 use crate::{write_atomic, Failure};
+use liftspec_model::equipment::GeoPoint;
 
 #[derive(Args)]
 pub(crate) struct CityArgs {
@@ -61,42 +66,6 @@ pub(crate) struct CityArgs {
     connections: u32,
 }
 
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Report {
-    seed: u64,
-    lifts: usize,
-    buildings: usize,
-    maintenance_units: usize,
-    virtual_hours: f64,
-    frames: u64,
-    frames_per_second: f64,
-    rejected_frames: u64,
-    faults_injected: BTreeMap<String, u32>,
-    detections: BTreeMap<String, u32>,
-    injected_faults_detected_percent: f64,
-    credit_grades: BTreeMap<String, u32>,
-    lowest_credit: Vec<(String, f64, String)>,
-    risk_triggered: usize,
-    top_risk: Vec<(String, Vec<String>)>,
-    rescue: RescueSummary,
-}
-
-/// Rescues of the trapped passengers the detectors found.
-#[derive(serde::Serialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct RescueSummary {
-    incidents: usize,
-    within_limit: usize,
-    cross_unit: usize,
-    fire_service: usize,
-    /// Mean minutes from the unit receiving the report to arrival (Art. 30's clock).
-    mean_arrival_min: f64,
-    /// Mean minutes between the first report and a unit receiving it: the platform's own delay.
-    mean_platform_delay_min: f64,
-    arrival_minutes: BTreeMap<String, u32>,
-}
-
 /// Opens an incident for each trapped-passenger detection, dispatches it through the rescue
 /// service (own unit, then another unit, then 119), and plays the crews: they accept a minute
 /// after the offer, travel by the road estimate and release the passengers in five minutes.
@@ -104,7 +73,8 @@ fn rescues(
     fleet: &Fleet,
     trapped: &[(i64, u32, Option<i16>, i64)],
     end: i64,
-) -> Result<RescueSummary, Failure> {
+    start: i64,
+) -> Result<(RescueSummary, Vec<RescueSpan>, Vec<MapEntrapment>), Failure> {
     use liftspec_rescue::dispatch::{RoadEstimate, TravelTime};
     use liftspec_rescue::policy::RescuePolicy;
     use liftspec_rescue::service::{Notice, ReportBy, RescueService};
@@ -123,8 +93,10 @@ fn rescues(
     let mut key = 0u64;
     let mut next = 0;
     let mut records = Vec::new();
+    // Where each incident's crew set out from, for the map.
+    let mut routes: BTreeMap<liftspec_model::id::IncidentId, GeoPoint> = BTreeMap::new();
     let Some(first) = trapped.iter().map(|t| t.0).min() else {
-        return Ok(RescueSummary::default());
+        return Ok(Default::default());
     };
     let mut now = first;
     while now <= end + 3 * 3_600_000 {
@@ -161,6 +133,9 @@ fn rescues(
                         .map_or(0, |x| x.lift as usize);
                     // From where the crew is: its station, or the lift it last freed.
                     let from = service.dispatcher().position_of(&crew);
+                    if let Some(p) = from {
+                        routes.insert(incident.clone(), p);
+                    }
                     let minutes = from.map_or(30.0, |p| road.minutes(p, sites[lift].point, t));
                     plan.push((at + (minutes * 60_000.0) as i64, 1, incident, crew));
                 }
@@ -216,6 +191,47 @@ fn rescues(
             *summary.arrival_minutes.entry(bin.into()).or_default() += 1;
         }
     }
+    let minute = |t: Timestamp| t.millis_since(Timestamp::from_millis(start)) as f64 / 60_000.0;
+    let mut spans = Vec::new();
+    let mut entrapments = Vec::new();
+    for r in &records {
+        let Some(site) = sites.iter().find(|s| s.registration_code == r.lift) else {
+            continue;
+        };
+        let within_limit = r.arrived_within(&policy.arrival);
+        spans.push(RescueSpan {
+            lift: r.lift.to_string(),
+            reported_min: minute(r.reported_at),
+            notified_min: minute(r.clock_start()),
+            arrived_min: r.arrived_at.map(minute),
+            released_min: r.released_at.map(minute),
+            limit_min: policy.arrival.limit_ms(r.built_up_area) as f64 / 60_000.0,
+            within_limit,
+        });
+        entrapments.push(MapEntrapment {
+            lift: r.lift.to_string(),
+            lat: site.point.lat(),
+            lon: site.point.lon(),
+            crew_from: routes.get(&r.incident).map(|p| (p.lat(), p.lon())),
+            within_limit,
+        });
+    }
+    // Entrapments no crew closed (handed to the fire service, or still open at the end).
+    for x in service.incidents() {
+        if records.iter().any(|r| r.incident == x.id) {
+            continue;
+        }
+        if let Some(site) = sites.get(x.lift as usize) {
+            entrapments.push(MapEntrapment {
+                lift: site.registration_code.to_string(),
+                lat: site.point.lat(),
+                lon: site.point.lon(),
+                crew_from: routes.get(&x.id).map(|p| (p.lat(), p.lon())),
+                within_limit: false,
+            });
+        }
+    }
+    spans.sort_by(|a, b| a.reported_min.total_cmp(&b.reported_min));
     let arrived: u32 = summary.arrival_minutes.values().sum();
     summary.mean_arrival_min = if arrived > 0 {
         total / f64::from(arrived)
@@ -227,7 +243,7 @@ fn rescues(
     } else {
         delay / records.len() as f64
     };
-    Ok(summary)
+    Ok((summary, spans, entrapments))
 }
 
 pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
@@ -270,6 +286,10 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut detected_lifts: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
     let (mut frames, mut rejected) = (0u64, 0u64);
     let mut trapped: Vec<(i64, u32, Option<i16>, i64)> = Vec::new();
+    let start = config.start.millis();
+    let minute_of = |at: i64| usize::try_from((at - start) / 60_000).unwrap_or(0);
+    let mut timeline = Timeline::default();
+    let per_minute = &mut timeline.detections_per_minute;
     let mut found = |found: Vec<LiftDetection>| {
         for x in found {
             let d = &x.detection;
@@ -277,6 +297,11 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 continue;
             }
             *detections.entry(format!("{:?}", d.kind)).or_default() += 1;
+            let m = minute_of(d.detected_at.millis());
+            if per_minute.len() <= m {
+                per_minute.resize(m + 1, 0);
+            }
+            per_minute[m] += 1;
             detected_lifts
                 .entry(x.lift)
                 .or_default()
@@ -287,6 +312,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         }
     };
     let mut last_at = config.start;
+    let mut frames_per_minute: Vec<u64> = Vec::new();
     let progress = bar(config.duration_s, "simulated seconds");
     for frame in sim.by_ref() {
         frames += 1;
@@ -298,6 +324,11 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
                 .set_position(((frame.at.millis() - config.start.millis()) / 1000).max(0) as u64);
         }
         last_at = frame.at;
+        let m = minute_of(frame.at.millis());
+        if frames_per_minute.len() <= m {
+            frames_per_minute.resize(m + 1, 0);
+        }
+        frames_per_minute[m] += 1;
         let taken = pipeline.ingest(&frame.bytes, frame.at);
         rejected += u64::from(taken.rejected || taken.refused.is_some());
         found(taken.detections);
@@ -331,7 +362,9 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         }
     }
 
-    let rescue = rescues(&fleet, &trapped, end)?;
+    let (rescue, spans, entrapments) = rescues(&fleet, &trapped, end, start)?;
+    timeline.frames_per_minute = frames_per_minute;
+    timeline.rescues = spans;
 
     eprintln!("[2/4] a year of records …");
     let year = year_of_records(&city, 2025, args.seed);
@@ -353,44 +386,113 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     for e in &evaluations {
         *grades.entry(e.grade.clone()).or_default() += 1;
     }
-    let mut lowest: Vec<(String, f64, String)> = evaluations
+    let mut lowest: Vec<LowCredit> = evaluations
         .iter()
-        .map(|e| {
-            (
-                e.unit.to_string(),
-                e.score,
-                e.deductions
-                    .iter()
-                    .max_by(|a, b| a.points.total_cmp(&b.points))
-                    .map_or(String::new(), |d| format!("{} ({})", d.name, d.clause)),
-            )
+        .map(|e| LowCredit {
+            unit: e.unit.to_string(),
+            score: e.score,
+            grade: e.grade.clone(),
+            largest_deduction: e
+                .deductions
+                .iter()
+                .max_by(|a, b| a.points.total_cmp(&b.points))
+                .map_or(String::new(), |d| format!("{} ({})", d.name, d.clause)),
         })
         .collect();
-    lowest.sort_by(|a, b| a.1.total_cmp(&b.1));
+    lowest.sort_by(|a, b| a.score.total_cmp(&b.score));
     lowest.truncate(5);
+    let credit_cards = evaluations
+        .iter()
+        .map(|e| {
+            let mut deductions: Vec<CardLine> = e
+                .deductions
+                .iter()
+                .filter(|d| d.points > 0.0)
+                .map(|d| CardLine {
+                    name: d.name.clone(),
+                    points: d.points,
+                    clause: d.clause.clone(),
+                })
+                .collect();
+            deductions.sort_by(|a, b| b.points.total_cmp(&a.points));
+            deductions.truncate(5);
+            CreditCard {
+                unit: e.unit.to_string(),
+                name: fleet
+                    .units
+                    .iter()
+                    .find(|u| u.credit_code == e.unit)
+                    .map_or_else(|| e.unit.to_string(), |u| u.name.clone()),
+                rules: e.rules.clone(),
+                score: e.score,
+                grade: e.grade.clone(),
+                deductions,
+                vetoes: e
+                    .vetoes
+                    .iter()
+                    .map(|v| format!("{} ({})", v.veto, v.clause))
+                    .collect(),
+            }
+        })
+        .collect();
 
     eprintln!("[4/4] risk screening …");
     let today = config.start.local_date().unwrap_or_default();
     let screened =
         supervision::screen_lifts(&fleet, &counters, &year.records, &Policy::hangzhou(), today)
             .map_err(|e| Failure(e.to_string()))?;
-    let mut risky: Vec<(String, Vec<String>, usize)> = Vec::new();
+    let mut risky: Vec<(RiskLift, usize)> = Vec::new();
     for (l, found) in fleet.lifts.iter().zip(&screened) {
         if !found.is_empty() {
-            let reasons = found
+            let triggers = found
                 .iter()
                 .map(|t| format!("{} since {} ({})", t.condition, t.first_held, t.clause))
                 .collect();
             risky.push((
-                l.equipment.registration_code.to_string(),
-                reasons,
+                RiskLift {
+                    lift: l.equipment.registration_code.to_string(),
+                    triggers,
+                },
                 found.len(),
             ));
         }
     }
     let risk_triggered = risky.len();
-    risky.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    let report = Report {
+    risky.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.lift.cmp(&b.0.lift)));
+    let map = CityMap {
+        districts: city
+            .districts
+            .iter()
+            .map(|d| MapDistrict {
+                name: d.name.clone(),
+                lat: d.center.lat(),
+                lon: d.center.lon(),
+                built_up_km: d.built_up_km,
+                outer_km: d.outer_km,
+            })
+            .collect(),
+        lifts: fleet
+            .sites()
+            .iter()
+            .zip(&screened)
+            .map(|(s, found)| MapLift {
+                lat: s.point.lat(),
+                lon: s.point.lon(),
+                triggers: found.len(),
+            })
+            .collect(),
+        stations: fleet
+            .crews
+            .iter()
+            .map(|c| MapStation {
+                lat: c.point.lat(),
+                lon: c.point.lon(),
+                crew: c.id.to_string(),
+            })
+            .collect(),
+        entrapments,
+    };
+    let summary = Summary {
         seed: args.seed,
         lifts: city.lifts.len(),
         buildings: city.buildings.len(),
@@ -405,76 +507,27 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         credit_grades: grades,
         lowest_credit: lowest,
         risk_triggered,
-        top_risk: risky.into_iter().take(10).map(|(c, r, _)| (c, r)).collect(),
+        top_risk: risky.into_iter().take(10).map(|(r, _)| r).collect(),
         rescue,
     };
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure(format!("{}: {e}", args.out.display())))?;
-    let json = serde_json::to_string_pretty(&report)? + "\n";
-    write_atomic(&args.out.join("report.json"), json.as_bytes())?;
+    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    let report = Report {
+        summary,
+        map,
+        timeline,
+        credit_cards,
+    };
+    write_atomic(
+        &args.out.join("report.json"),
+        (serde_json::to_string(&report)? + "\n").as_bytes(),
+    )?;
     write_atomic(&args.out.join("report.html"), html(&report).as_bytes())?;
     if args.json {
-        print!("{json}");
+        print!("{summary_json}");
     } else {
-        let p = crate::paint::Paint::stdout();
-        println!(
-            "{} (seed {}): {} lifts, {} buildings, {} maintenance units.",
-            p.bold("City"),
-            report.seed,
-            report.lifts,
-            report.buildings,
-            report.maintenance_units
-        );
-        println!(
-            "{}: {} frames in {:.1} s ({:.0} frames/s through decode, verify, validate, sequence, detect); {}.",
-            p.bold("Protocol"),
-            report.frames,
-            elapsed,
-            report.frames_per_second,
-            p.verdict(
-                report.rejected_frames == 0,
-                format!("{} rejected", report.rejected_frames)
-            )
-        );
-        println!(
-            "{}: {:?}",
-            p.bold("Faults injected"),
-            report.faults_injected
-        );
-        println!("{}: {:?}", p.bold("Detections"), report.detections);
-        println!(
-            "{}: {}",
-            p.bold("Injected faults detected"),
-            p.verdict(
-                report.injected_faults_detected_percent >= 99.0,
-                format!("{:.1} %", report.injected_faults_detected_percent)
-            )
-        );
-        println!(
-            "{}: {} entrapments dispatched; {}, mean arrival {:.1} min after the unit received the report (the platform's own delay: {:.1} min); {} cross-unit (Art. 37), {} to the fire service.",
-            p.bold("Rescue"),
-            report.rescue.incidents,
-            p.verdict(
-                report.rescue.within_limit == report.rescue.incidents,
-                format!("{} within the Art. 30 limit", report.rescue.within_limit)
-            ),
-            report.rescue.mean_arrival_min,
-            report.rescue.mean_platform_delay_min,
-            report.rescue.cross_unit,
-            report.rescue.fire_service
-        );
-        println!(
-            "{} (2025): {:?}; lowest: {:?}",
-            p.bold("Credit grades"),
-            report.credit_grades,
-            report.lowest_credit.first()
-        );
-        println!(
-            "{}: {} of {} lifts have an Art. 32 trigger.",
-            p.bold("Risk"),
-            report.risk_triggered,
-            report.lifts
-        );
+        print_summary(&report.summary, elapsed);
         println!("Report: {}", args.out.join("report.html").display());
     }
     Ok(ExitCode::SUCCESS)
@@ -493,73 +546,6 @@ fn bar(len: u64, unit: &str) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn bars(title: &str, data: &BTreeMap<String, u32>) -> String {
-    let max = data.values().copied().max().unwrap_or(1).max(1);
-    let mut svg = format!(
-        "<h2>{}</h2><svg width=\"720\" height=\"{}\" role=\"img\">",
-        escape(title),
-        22 * data.len() + 4
-    );
-    for (i, (k, v)) in data.iter().enumerate() {
-        let w = 460 * v / max;
-        let y = 22 * i;
-        svg.push_str(&format!(
-            "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text><rect x=\"220\" y=\"{}\" width=\"{w}\" height=\"16\" fill=\"#3b7dd8\"/><text x=\"{}\" y=\"{}\" font-size=\"13\">{v}</text>",
-            y + 14,
-            escape(k),
-            y + 2,
-            226 + w,
-            y + 14
-        ));
-    }
-    svg + "</svg>"
-}
-
-fn html(r: &Report) -> String {
-    let mut risk = String::from("<h2>Top risk lifts (Hangzhou Reg. Art. 32)</h2><ul>");
-    for (code, reasons) in &r.top_risk {
-        risk.push_str(&format!(
-            "<li><b>{}</b>: {}</li>",
-            escape(code),
-            escape(&reasons.join("; "))
-        ));
-    }
-    risk.push_str("</ul>");
-    let mut credit = String::from("<h2>Lowest credit scores</h2><ul>");
-    for (unit, score, why) in &r.lowest_credit {
-        credit.push_str(&format!(
-            "<li>{} — {score:.1}: {}</li>",
-            escape(unit),
-            escape(why)
-        ));
-    }
-    credit.push_str("</ul>");
-    format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>liftspec city report</title><body style=\"font-family:sans-serif;max-width:760px;margin:auto\"><h1>liftspec city report</h1><p>Seed {}: {} lifts in {} buildings, {} maintenance units; {} virtual hours, {} frames ({:.0}/s), {} rejected. Injected faults detected: {:.1} %.</p>{}{}{}{}{}{}</body></html>\n",
-        r.seed,
-        r.lifts,
-        r.buildings,
-        r.maintenance_units,
-        r.virtual_hours,
-        r.frames,
-        r.frames_per_second,
-        r.rejected_frames,
-        r.injected_faults_detected_percent,
-        bars("Faults injected by kind", &r.faults_injected),
-        bars("Detections by kind", &r.detections),
-        bars("Rescue arrival times (Art. 30: 30 min built-up, 60 min elsewhere)", &r.rescue.arrival_minutes),
-        bars("Credit grades of maintenance units (2025)", &r.credit_grades),
-        credit,
-        risk
-    )
 }
 
 /// Writes the terminals' frames, the installations (for `liftspec detect`) and the fleet (for

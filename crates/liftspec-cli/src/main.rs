@@ -7,6 +7,7 @@ mod input;
 mod keys;
 mod paint;
 mod records;
+mod report;
 mod serve;
 mod stream_to;
 

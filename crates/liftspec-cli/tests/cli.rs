@@ -91,6 +91,29 @@ fn city_writes_a_report_and_the_same_seed_gives_the_same_results() {
         "{summary}"
     );
     assert!(!o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b));
+    // Plain figures, not Rust's debug syntax: `C 1, D 2`, not `{"C": 1}` or `Some(("…", …))`.
+    for debug in ["Some(", "{\"", "\", [", "(\""] {
+        assert!(!summary.contains(debug), "{debug:?} in {summary}");
+    }
+    assert!(summary.contains("Credit grades (2025): "), "{summary}");
+    // The summary's JSON form names its fields (the README documents them).
+    let low = &a["lowestCredit"][0];
+    for field in ["unit", "score", "grade", "largestDeduction"] {
+        assert!(!low[field].is_null(), "lowestCredit[0].{field} in {a}");
+    }
+    // report.json carries what the page draws: a point per lift on the map.
+    assert_eq!(json["map"]["lifts"].as_array().unwrap().len(), 120);
+    assert!(
+        json["timeline"]["framesPerMinute"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 30
+    );
+    assert_eq!(
+        json["creditCards"].as_array().unwrap().len(),
+        a["maintenanceUnits"].as_u64().unwrap() as usize
+    );
 }
 
 #[test]
@@ -552,7 +575,8 @@ fn detect_replays_a_recorded_city_as_episodes_and_reports_what_it_cannot_use() {
 
 /// `liftspec city` drives the platform's pipeline (`liftspec-platform`); its report is the one
 /// the command printed before the pipeline moved out of the CLI (recorded then, with every
-/// figure but the throughput).
+/// figure but the throughput; `lowestCredit` and `topRisk` since became objects with named
+/// fields, the documented JSON form, with the same values).
 #[test]
 fn city_report_is_the_one_recorded_before_the_pipeline_moved_to_the_platform() {
     let dir = scratch("city-golden");
