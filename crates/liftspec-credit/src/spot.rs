@@ -48,7 +48,7 @@ pub struct Target {
     pub weight: u32,
 }
 
-/// Weights of the priority lists (SAMR Order 57 Art. 9 [recall]; Ningbo Reg. Art. 35 ¶2),
+/// Weights of the priority lists (SAMR Order 57 Art. 9 \[recall\]; Ningbo Reg. Art. 35 ¶2),
 /// liftspec defaults.
 pub mod weights {
     /// Public gathering places: schools, hospitals, transport hubs, malls, crossings, venues
@@ -56,7 +56,7 @@ pub mod weights {
     pub const PRIORITY_PLACE: u32 = 3;
     /// An accident in the last two years (Ningbo Reg. Art. 35 ¶2: 近两年内发生过安全事故).
     pub const RECENT_ACCIDENT: u32 = 3;
-    /// Many substantiated complaints (SAMR Order 57 Art. 9 [recall]).
+    /// Many substantiated complaints (SAMR Order 57 Art. 9 \[recall\]).
     pub const MANY_COMPLAINTS: u32 = 2;
     /// A super-high-rise building (Ningbo Reg. Art. 35 ¶2: 超高层建筑).
     pub const SUPER_HIGH_RISE: u32 = 3;

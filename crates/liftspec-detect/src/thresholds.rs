@@ -61,7 +61,7 @@ pub const SOURCE_OCCUPANCY: Source =
 /// 0.3 m/s [recall: the text of EN 81-20 is not in ../shared/reference].
 pub const SOURCE_RELEVEL: Source = "EN 81-20 5.12.1.4 (re-levelling with doors open in the unlocking zone, ≤ 0.3 m/s) and 5.3.8.1 (unlocking zone ≤ 0.20 m)";
 /// EN 81-20:2014 5.9.2.7: the run-time limiter does not act in inspection operation or
-/// emergency electrical operation [recall].
+/// emergency electrical operation \[recall\].
 pub const SOURCE_RUN_TIME_INSPECTION: Source =
     "EN 81-20 5.9.2.7 (the run-time limiter does not act in inspection operation)";
 /// Episodes: a condition must be gone this long before its detection clears (hysteresis),

@@ -13,7 +13,7 @@ use crate::triggers::{Obligation, Trigger};
 
 /// The inspection cycle. `Default`: every 2 years (with a self-test between) up to 15 years in
 /// service, yearly once in service more than 15 years — liftspec's documented default, **to be
-/// confirmed against TSG T7001-2023** [recall].
+/// confirmed against TSG T7001-2023** \[recall\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionCycle {

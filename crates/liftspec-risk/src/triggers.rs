@@ -227,7 +227,7 @@ impl DesignLife {
 pub const DEFAULT_LIFE_SOURCE: &str =
     "liftspec default design life, not a figure from the Regulation or the manufacturer";
 
-/// Design lives of main components (liftspec defaults [recall], pending manufacturers' data).
+/// Design lives of main components (liftspec defaults \[recall\], pending manufacturers' data).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentRegistry {

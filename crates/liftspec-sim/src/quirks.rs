@@ -12,7 +12,7 @@ use crate::rng::Rng;
 
 const STREAM_QUIRKS: u64 = 6;
 
-/// Inspection speed, mm/s: EN 81-20 5.12.1.5.1.1 caps it at 0.63 m/s [recall]; technicians
+/// Inspection speed, mm/s: EN 81-20 5.12.1.5.1.1 caps it at 0.63 m/s \[recall\]; technicians
 /// run slower.
 const INSPECTION_SPEED_MM_S: f64 = 300.0;
 

@@ -326,7 +326,7 @@ impl ReceiverSession {
     }
 
     /// Sequences an envelope that was already verified, received at `now` (no validation
-    /// against an installation, no clock grading). A number outside 1..=[`MAX_SEQ`] or an
+    /// against an installation, no clock grading). A number outside 1..=[`MAX_SEQ`](crate::wire::MAX_SEQ) or an
     /// inconsistent range is rejected ([`ReceiveOutcome::Rejected`]).
     pub fn accept(&mut self, envelope: Envelope, now: Timestamp) -> Received {
         let invalid = validate_sequencing(&envelope).err();
