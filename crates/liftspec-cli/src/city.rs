@@ -22,8 +22,9 @@ use liftspec_sim::records::year_of_records;
 use liftspec_sim::stream::Simulation;
 
 use crate::report::{
-    html, print_summary, CardLine, CityMap, CreditCard, LowCredit, MapDistrict, MapEntrapment,
-    MapLift, MapStation, Report, RescueSpan, RescueSummary, RiskLift, Summary, Timeline,
+    html, minute_index, print_summary, CardLine, CityMap, CreditCard, LowCredit, MapDistrict,
+    MapEntrapment, MapLift, MapStation, Report, RescueSpan, RescueSummary, RiskLift, Summary,
+    Timeline,
 };
 use crate::{write_atomic, Failure};
 use liftspec_model::equipment::GeoPoint;
@@ -287,13 +288,8 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let (mut frames, mut rejected) = (0u64, 0u64);
     let mut trapped: Vec<(i64, u32, Option<i16>, i64)> = Vec::new();
     let start = config.start.millis();
-    // The virtual minute of a time, within the run: a time before the start counts in the
-    // first minute and one past the end in the last, so no clock can grow the timeline.
     let last_minute = usize::try_from(config.duration_s / 60).unwrap_or(usize::MAX);
-    let minute_of = |at: i64| {
-        let m = usize::try_from(at.saturating_sub(start) / 60_000).unwrap_or(0);
-        m.min(last_minute)
-    };
+    let minute_of = |at: i64| minute_index(at, start, last_minute);
     let mut timeline = Timeline::default();
     let per_minute = &mut timeline.detections_per_minute;
     let mut found = |found: Vec<LiftDetection>| {

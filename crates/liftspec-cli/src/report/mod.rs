@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 pub(crate) use map::{CityMap, MapDistrict, MapEntrapment, MapLift, MapStation};
 pub(crate) use summary::print as print_summary;
-pub(crate) use timeline::{RescueSpan, Timeline};
+pub(crate) use timeline::{minute_index, RescueSpan, Timeline};
 
 /// The summary of a city run: what `--json` prints and `report.json` starts with.
 #[derive(serde::Serialize)]

@@ -32,6 +32,15 @@ pub(crate) struct RescueSpan {
     pub(crate) within_limit: bool,
 }
 
+/// The virtual minute of a time `at_ms` in a run that started at `start_ms` and whose last
+/// minute is `last`: a time before the start counts in minute 0 and one past the end in `last`,
+/// so no clock, however wrong, can grow the per-minute series.
+pub(crate) fn minute_index(at_ms: i64, start_ms: i64, last: usize) -> usize {
+    usize::try_from(at_ms.saturating_sub(start_ms) / 60_000)
+        .unwrap_or(0)
+        .min(last)
+}
+
 const LEFT: f64 = 130.0;
 const WIDTH: f64 = 800.0;
 
@@ -172,4 +181,24 @@ fn axis(x: impl Fn(f64) -> f64, end: f64, y: f64) -> String {
         m += step;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minute_index;
+
+    #[test]
+    fn a_time_falls_in_its_minute_and_never_outside_the_run() {
+        let start = 1_000_000;
+        assert_eq!(minute_index(start, start, 120), 0);
+        assert_eq!(minute_index(start + 59_999, start, 120), 0);
+        assert_eq!(minute_index(start + 60_000, start, 120), 1);
+        assert_eq!(minute_index(start + 60_001, start, 120), 1);
+        assert_eq!(minute_index(start - 1, start, 120), 0);
+        assert_eq!(minute_index(start + 120 * 60_000, start, 120), 120);
+        assert_eq!(minute_index(start + 121 * 60_000, start, 120), 120);
+        assert_eq!(minute_index(i64::MAX, start, 120), 120);
+        assert_eq!(minute_index(i64::MIN, start, 120), 0);
+        assert_eq!(minute_index(i64::MAX, i64::MIN, 120), 120);
+    }
 }
