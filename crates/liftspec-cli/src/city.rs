@@ -22,9 +22,8 @@ use liftspec_sim::records::year_of_records;
 use liftspec_sim::stream::Simulation;
 
 use crate::report::{
-    html, minute_index, print_summary, CardLine, CityMap, CreditCard, LowCredit, MapDistrict,
-    MapEntrapment, MapLift, MapStation, Report, RescueSpan, RescueSummary, RiskLift, Summary,
-    Timeline,
+    html, minute_index, print_summary, CityMap, CreditCard, LowCredit, MapEntrapment, Report,
+    RescueSpan, RescueSummary, RiskLift, Summary, Timeline,
 };
 use crate::{write_atomic, Failure};
 use liftspec_model::equipment::GeoPoint;
@@ -388,54 +387,10 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     for e in &evaluations {
         *grades.entry(e.grade.clone()).or_default() += 1;
     }
-    let mut lowest: Vec<LowCredit> = evaluations
-        .iter()
-        .map(|e| LowCredit {
-            unit: e.unit.to_string(),
-            score: e.score,
-            grade: e.grade.clone(),
-            largest_deduction: e
-                .deductions
-                .iter()
-                .max_by(|a, b| a.points.total_cmp(&b.points))
-                .map_or(String::new(), |d| format!("{} ({})", d.name, d.clause)),
-        })
-        .collect();
-    lowest.sort_by(|a, b| a.score.total_cmp(&b.score));
-    lowest.truncate(5);
+    let lowest = LowCredit::lowest(&evaluations, 5);
     let credit_cards = evaluations
         .iter()
-        .map(|e| {
-            let mut deductions: Vec<CardLine> = e
-                .deductions
-                .iter()
-                .filter(|d| d.points > 0.0)
-                .map(|d| CardLine {
-                    name: d.name.clone(),
-                    points: d.points,
-                    clause: d.clause.clone(),
-                })
-                .collect();
-            deductions.sort_by(|a, b| b.points.total_cmp(&a.points));
-            deductions.truncate(5);
-            CreditCard {
-                unit: e.unit.to_string(),
-                name: fleet
-                    .units
-                    .iter()
-                    .find(|u| u.credit_code == e.unit)
-                    .map_or_else(|| e.unit.to_string(), |u| u.name.clone()),
-                rules: e.rules.clone(),
-                score: e.score,
-                grade: e.grade.clone(),
-                deductions,
-                vetoes: e
-                    .vetoes
-                    .iter()
-                    .map(|v| format!("{} ({})", v.veto, v.clause))
-                    .collect(),
-            }
-        })
+        .map(|e| CreditCard::of(e, &fleet))
         .collect();
 
     eprintln!("[4/4] risk screening …");
@@ -443,57 +398,8 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let screened =
         supervision::screen_lifts(&fleet, &counters, &year.records, &Policy::hangzhou(), today)
             .map_err(|e| Failure(e.to_string()))?;
-    let mut risky: Vec<(RiskLift, usize)> = Vec::new();
-    for (l, found) in fleet.lifts.iter().zip(&screened) {
-        if !found.is_empty() {
-            let triggers = found
-                .iter()
-                .map(|t| format!("{} since {} ({})", t.condition, t.first_held, t.clause))
-                .collect();
-            risky.push((
-                RiskLift {
-                    lift: l.equipment.registration_code.to_string(),
-                    triggers,
-                },
-                found.len(),
-            ));
-        }
-    }
-    let risk_triggered = risky.len();
-    risky.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.lift.cmp(&b.0.lift)));
-    let map = CityMap {
-        districts: city
-            .districts
-            .iter()
-            .map(|d| MapDistrict {
-                name: d.name.clone(),
-                lat: d.center.lat(),
-                lon: d.center.lon(),
-                built_up_km: d.built_up_km,
-                outer_km: d.outer_km,
-            })
-            .collect(),
-        lifts: fleet
-            .sites()
-            .iter()
-            .zip(&screened)
-            .map(|(s, found)| MapLift {
-                lat: s.point.lat(),
-                lon: s.point.lon(),
-                triggers: found.len(),
-            })
-            .collect(),
-        stations: fleet
-            .crews
-            .iter()
-            .map(|c| MapStation {
-                lat: c.point.lat(),
-                lon: c.point.lon(),
-                crew: c.id.to_string(),
-            })
-            .collect(),
-        entrapments,
-    };
+    let (risk_triggered, top_risk) = RiskLift::most_triggered(&fleet, &screened, 10);
+    let map = CityMap::of_run(&city, &fleet, &screened, entrapments);
     let summary = Summary {
         seed: args.seed,
         lifts: city.lifts.len(),
@@ -509,7 +415,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         credit_grades: grades,
         lowest_credit: lowest,
         risk_triggered,
-        top_risk: risky.into_iter().take(10).map(|(r, _)| r).collect(),
+        top_risk,
         rescue,
     };
     std::fs::create_dir_all(&args.out)

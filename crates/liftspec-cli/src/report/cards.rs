@@ -1,6 +1,45 @@
 //! The credit cards of the maintenance units and the risk lifts with their clauses.
 
-use super::{escape, CreditCard, RiskLift};
+use liftspec_credit::evaluate::Evaluation;
+use liftspec_platform::fleet::Fleet;
+
+use super::{escape, CardLine, CreditCard, RiskLift};
+
+impl CreditCard {
+    /// A unit's card: its five largest deductions, largest first, and its vetoes, each with
+    /// its clause; the unit's name from the fleet (its credit code when the fleet lacks it).
+    pub(crate) fn of(e: &Evaluation, fleet: &Fleet) -> Self {
+        let mut deductions: Vec<CardLine> = e
+            .deductions
+            .iter()
+            .filter(|d| d.points > 0.0)
+            .map(|d| CardLine {
+                name: d.name.clone(),
+                points: d.points,
+                clause: d.clause.clone(),
+            })
+            .collect();
+        deductions.sort_by(|a, b| b.points.total_cmp(&a.points));
+        deductions.truncate(5);
+        Self {
+            unit: e.unit.to_string(),
+            name: fleet
+                .units
+                .iter()
+                .find(|u| u.credit_code == e.unit)
+                .map_or_else(|| e.unit.to_string(), |u| u.name.clone()),
+            rules: e.rules.clone(),
+            score: e.score,
+            grade: e.grade.clone(),
+            deductions,
+            vetoes: e
+                .vetoes
+                .iter()
+                .map(|v| format!("{} ({})", v.veto, v.clause))
+                .collect(),
+        }
+    }
+}
 
 fn grade_colour(grade: &str) -> &'static str {
     match grade {

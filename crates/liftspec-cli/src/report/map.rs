@@ -3,6 +3,10 @@
 //! each entrapment where it happened with the line from where its crew set out. Drawn as SVG
 //! in km on a local flat projection (no tiles, nothing fetched).
 
+use liftspec_platform::fleet::Fleet;
+use liftspec_risk::triggers::Trigger;
+use liftspec_sim::city::City;
+
 use super::escape;
 use super::svg::n;
 
@@ -65,6 +69,51 @@ pub(crate) struct MapEntrapment {
     pub(crate) crew_from: Option<(f64, f64)>,
     /// On site within its Art. 30 limit.
     pub(crate) within_limit: bool,
+}
+
+impl CityMap {
+    /// The map of a run: the city's districts, every lift with its number of risk triggers
+    /// (`screened` holds them in the fleet's order), the crews' stations and the entrapments.
+    pub(crate) fn of_run(
+        city: &City,
+        fleet: &Fleet,
+        screened: &[Vec<Trigger>],
+        entrapments: Vec<MapEntrapment>,
+    ) -> Self {
+        Self {
+            districts: city
+                .districts
+                .iter()
+                .map(|d| MapDistrict {
+                    name: d.name.clone(),
+                    lat: d.center.lat(),
+                    lon: d.center.lon(),
+                    built_up_km: d.built_up_km,
+                    outer_km: d.outer_km,
+                })
+                .collect(),
+            lifts: fleet
+                .sites()
+                .iter()
+                .zip(screened)
+                .map(|(s, found)| MapLift {
+                    lat: s.point.lat(),
+                    lon: s.point.lon(),
+                    triggers: found.len(),
+                })
+                .collect(),
+            stations: fleet
+                .crews
+                .iter()
+                .map(|c| MapStation {
+                    lat: c.point.lat(),
+                    lon: c.point.lon(),
+                    crew: c.id.to_string(),
+                })
+                .collect(),
+            entrapments,
+        }
+    }
 }
 
 /// The colour of a lift with `triggers` risk triggers.

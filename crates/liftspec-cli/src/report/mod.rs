@@ -11,7 +11,11 @@ mod timeline;
 
 use std::collections::BTreeMap;
 
-pub(crate) use map::{CityMap, MapDistrict, MapEntrapment, MapLift, MapStation};
+use liftspec_credit::evaluate::Evaluation;
+use liftspec_platform::fleet::Fleet;
+use liftspec_risk::triggers::Trigger;
+
+pub(crate) use map::{CityMap, MapEntrapment};
 pub(crate) use summary::print as print_summary;
 pub(crate) use timeline::{minute_index, RescueSpan, Timeline};
 
@@ -35,6 +39,59 @@ pub(crate) struct Summary {
     pub(crate) risk_triggered: usize,
     pub(crate) top_risk: Vec<RiskLift>,
     pub(crate) rescue: RescueSummary,
+}
+
+impl LowCredit {
+    /// The `n` lowest scores, lowest first, each with its largest deduction.
+    pub(crate) fn lowest(evaluations: &[Evaluation], n: usize) -> Vec<Self> {
+        let mut lowest: Vec<Self> = evaluations
+            .iter()
+            .map(|e| Self {
+                unit: e.unit.to_string(),
+                score: e.score,
+                grade: e.grade.clone(),
+                largest_deduction: e
+                    .deductions
+                    .iter()
+                    .max_by(|a, b| a.points.total_cmp(&b.points))
+                    .map_or(String::new(), |d| format!("{} ({})", d.name, d.clause)),
+            })
+            .collect();
+        lowest.sort_by(|a, b| a.score.total_cmp(&b.score));
+        lowest.truncate(n);
+        lowest
+    }
+}
+
+impl RiskLift {
+    /// How many lifts have a trigger, and the `n` with the most (ties by registration code),
+    /// each trigger with the date it first held and its clause.
+    pub(crate) fn most_triggered(
+        fleet: &Fleet,
+        screened: &[Vec<Trigger>],
+        n: usize,
+    ) -> (usize, Vec<Self>) {
+        let mut risky: Vec<(Self, usize)> = fleet
+            .lifts
+            .iter()
+            .zip(screened)
+            .filter(|(_, found)| !found.is_empty())
+            .map(|(l, found)| {
+                let triggers = found
+                    .iter()
+                    .map(|t| format!("{} since {} ({})", t.condition, t.first_held, t.clause))
+                    .collect();
+                let lift = l.equipment.registration_code.to_string();
+                (Self { lift, triggers }, found.len())
+            })
+            .collect();
+        let triggered = risky.len();
+        risky.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.lift.cmp(&b.0.lift)));
+        (
+            triggered,
+            risky.into_iter().take(n).map(|(r, _)| r).collect(),
+        )
+    }
 }
 
 /// A unit among the lowest credit scores, with its largest deduction.
