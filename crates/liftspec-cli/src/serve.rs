@@ -36,8 +36,10 @@ pub(crate) struct ServeArgs {
     /// The NATS server (JetStream enabled), e.g. nats://127.0.0.1:4222.
     #[arg(long, requires = "role")]
     nats: Option<String>,
-    /// The PostgreSQL database, e.g. postgresql://liftspec@127.0.0.1:5432/liftspec.
-    #[arg(long, requires = "role")]
+    /// The PostgreSQL database, e.g. postgresql://liftspec@127.0.0.1:5432/liftspec: a
+    /// sharded node's, or, without `--role`, where the single process keeps its state instead
+    /// of the database file.
+    #[arg(long)]
     postgres: Option<String>,
     /// This node's name, unique per worker and kept across its restarts (default: the role
     /// and the process id).
@@ -83,6 +85,9 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     }
     if let Some(d) = args.database {
         config.database = d;
+    }
+    if let Some(p) = args.postgres {
+        config.postgres = Some(p);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

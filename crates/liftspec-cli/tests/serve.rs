@@ -40,12 +40,29 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Starts `liftspec serve` and returns it with its (terminals, http) addresses.
-fn serve(dir: &Path, terminals: &str) -> (Child, String, String) {
+/// A platform process; killed when dropped, so a failing test leaves none running.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `liftspec serve` (its state in the configured SQLite file, or in `postgres`) and
+/// returns it with its (terminals, http) addresses.
+fn serve(dir: &Path, terminals: &str, postgres: Option<&str>) -> (Server, String, String) {
     let mut child = Command::new(bin())
         .args(["serve", "--config"])
         .arg(dir.join("platform.json"))
         .args(["--terminals", terminals, "--http", "127.0.0.1:0"])
+        .args(
+            postgres
+                .map(|url| ["--postgres", url])
+                .into_iter()
+                .flatten(),
+        )
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -62,7 +79,7 @@ fn serve(dir: &Path, terminals: &str) -> (Child, String, String) {
         .next()
         .unwrap();
     let h = line.split("http://").nth(1).unwrap().trim();
-    (child, t.to_owned(), h.to_owned())
+    (Server(child), t.to_owned(), h.to_owned())
 }
 
 type Key = (u32, String, bool, i64, i64);
@@ -104,7 +121,26 @@ fn incidents(http: &str) -> BTreeMap<String, (String, String)> {
 
 #[test]
 fn a_platform_killed_mid_stream_processes_every_frame_exactly_once() {
-    let dir = scratch("serve-e2e");
+    killed_mid_stream("serve-e2e", None);
+}
+
+/// The same with the platform's state in PostgreSQL (`serve --postgres`; a real server from
+/// Debian's package, started here on loopback).
+#[test]
+fn a_platform_on_postgresql_killed_mid_stream_processes_every_frame_exactly_once() {
+    if !services::available() {
+        return;
+    }
+    let dir = services::scratch("serve-e2e-pg-server");
+    let pg = services::Postgres::start(&dir);
+    killed_mid_stream("serve-e2e-pg", Some(&pg.url()));
+}
+
+#[path = "../../liftspec-cluster/tests/common/services.rs"]
+mod services;
+
+fn killed_mid_stream(name: &str, postgres: Option<&str>) {
+    let dir = scratch(name);
     let record = Command::new(bin())
         .arg("city")
         .args(CITY)
@@ -144,7 +180,7 @@ fn a_platform_killed_mid_stream_processes_every_frame_exactly_once() {
         .count();
     assert!(trapped > 0);
 
-    let (mut server, terminals, http) = serve(&dir, "127.0.0.1:0");
+    let (mut server, terminals, http) = serve(&dir, "127.0.0.1:0", postgres);
     let client = Command::new(bin())
         .arg("city")
         .args(CITY)
@@ -168,11 +204,11 @@ fn a_platform_killed_mid_stream_processes_every_frame_exactly_once() {
         );
         std::thread::sleep(Duration::from_millis(20));
     };
-    server.kill().unwrap(); // SIGKILL
-    server.wait().unwrap();
+    server.0.kill().unwrap(); // SIGKILL
+    server.0.wait().unwrap();
     assert!(!before.is_empty(), "an incident was open before the kill");
 
-    let (mut server, _, http) = serve(&dir, &terminals);
+    let (server, _, http) = serve(&dir, &terminals, postgres);
     let out = client.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -221,7 +257,9 @@ fn a_platform_killed_mid_stream_processes_every_frame_exactly_once() {
     assert!(status.json()["nextComfortZh"].is_string() || status.json()["stage"] != "dispatching");
     let stats = http::get(&http, "/v1/stats").json();
     assert_eq!(stats["boot"], 2);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    // The state lives where it was sent: the configuration's SQLite file exists only without
+    // `--postgres`.
+    assert_eq!(dir.join("platform.db").exists(), postgres.is_none());
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

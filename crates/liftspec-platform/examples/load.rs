@@ -88,11 +88,15 @@ fn main() {
         / fleet.lifts.len().max(1);
     drop(engine);
 
+    // (2b) The same into PostgreSQL, when a server is named (`LIFTSPEC_LOAD_POSTGRES=URL`).
+    let postgres = postgres_load(&setup, &batch).map(|secs| (n / secs, secs));
+
     // (3) The service over TCP, one connection per terminal, with the status endpoint polled.
     let config = Config {
         setup,
         records: Vec::new(),
         database: dir.join("serve.db"),
+        postgres: None,
         terminals: "127.0.0.1:0".into(),
         http: "127.0.0.1:0".into(),
     };
@@ -178,6 +182,11 @@ fn main() {
     println!(
         "| durable engine in process ({commits} group commits into SQLite, `synchronous=FULL`) | {durable:.0} |"
     );
+    if let Some((rate, _)) = postgres {
+        println!(
+            "| durable engine in process ({commits} group commits into PostgreSQL, one transaction each) | {rate:.0} |"
+        );
+    }
     println!(
         "| `liftspec serve` over loopback TCP, {} connections, every frame acknowledged after its commit ({} commits) | {:.0} |",
         city.lifts.len(),
@@ -193,4 +202,30 @@ fn main() {
         pct(1.0)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The durable engine on PostgreSQL: the seconds it took for `batches`, or `None` when no
+/// server is named (or this build has no PostgreSQL store).
+fn postgres_load(setup: &Setup, batches: &[Vec<(u64, Vec<u8>)>]) -> Option<f64> {
+    let url = std::env::var("LIFTSPEC_LOAD_POSTGRES").ok()?;
+    #[cfg(feature = "postgres")]
+    {
+        let store = liftspec_platform::store_pg::PgStore::connect(&url).expect("a database");
+        let mut engine = Engine::open(setup.clone(), store, &[]).expect("an engine");
+        let t = Instant::now();
+        for b in batches {
+            std::hint::black_box(
+                engine
+                    .ingest(b, Timestamp::from_millis(0))
+                    .expect("a commit"),
+            );
+        }
+        Some(t.elapsed().as_secs_f64())
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = (url, setup, batches);
+        eprintln!("LIFTSPEC_LOAD_POSTGRES is set, but this build has no `postgres` feature");
+        None
+    }
 }

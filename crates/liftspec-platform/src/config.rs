@@ -47,6 +47,11 @@ pub struct ConfigFile {
     /// The database file (created when missing).
     #[serde(default = "default_database")]
     pub database: String,
+    /// A PostgreSQL database to keep the state in instead of the `database` file (a libpq URL,
+    /// e.g. `postgresql://liftspec@127.0.0.1:5432/liftspec`); needs the `postgres` feature,
+    /// which the `liftspec` command has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<String>,
     /// Where terminals connect (TCP, stream mode).
     #[serde(default = "default_terminals")]
     pub terminals: String,
@@ -79,6 +84,7 @@ impl ConfigFile {
             fleet: fleet.into(),
             records: None,
             database: default_database(),
+            postgres: None,
             terminals: default_terminals(),
             http: default_http(),
             clock: Clock::Wall,
@@ -140,6 +146,8 @@ pub struct Config {
     pub records: Vec<Record>,
     /// The database file.
     pub database: PathBuf,
+    /// The PostgreSQL database, when the state lives there instead of the file.
+    pub postgres: Option<String>,
     /// Where terminals connect.
     pub terminals: String,
     /// Where the HTTP API listens.
@@ -246,6 +254,7 @@ impl Config {
             },
             records,
             database: at(&file.database),
+            postgres: file.postgres.clone(),
             terminals: file.terminals,
             http: file.http,
         })

@@ -34,7 +34,7 @@ use liftspec_rescue::service::{Incident, Notice, ReportBy, RescueError, RescueSe
 use crate::config::{Clock, Setup};
 use crate::pipeline::{LiftDetection, Pipeline, Refused};
 use crate::rescue_log::{RescueCall, RescueOutcome};
-use crate::store::{Batch, Store, StoreError, StoredDetection};
+use crate::store::{Batch, Storage, StoreError, StoredDetection};
 
 /// How often the rescue service's timer runs on the frames' clock, ms of platform time.
 pub const RESCUE_TICK_MS: i64 = 30_000;
@@ -89,7 +89,7 @@ pub struct Done {
 pub struct Engine {
     setup: Setup,
     pipeline: Pipeline,
-    store: Store,
+    store: Box<dyn Storage>,
     rescue: RescueService,
     next_key: u64,
     boot: u32,
@@ -114,8 +114,22 @@ struct Pending {
 impl Engine {
     /// Opens the platform on `store`: restores every device's checkpoint, rebuilds the rescue
     /// service from its calls, starts a new downlink epoch, and imports `records` when the
-    /// store has none.
-    pub fn open(setup: Setup, mut store: Store, records: &[Record]) -> Result<Self, EngineError> {
+    /// store has none. Any [`Storage`]: the embedded SQLite [`crate::store::Store`] or, with
+    /// the `postgres` feature, [`crate::store_pg::PgStore`].
+    pub fn open(
+        setup: Setup,
+        store: impl Storage + 'static,
+        records: &[Record],
+    ) -> Result<Self, EngineError> {
+        Self::open_boxed(setup, Box::new(store), records)
+    }
+
+    /// [`Engine::open`] on a store chosen at run time.
+    pub fn open_boxed(
+        setup: Setup,
+        mut store: Box<dyn Storage>,
+        records: &[Record],
+    ) -> Result<Self, EngineError> {
         let mut pipeline = Pipeline::new(&setup.fleet, setup.thresholds.clone());
         for (device, state) in store.states()? {
             let lift = DeviceId::parse(&device)
@@ -185,8 +199,8 @@ impl Engine {
     }
 
     /// The store (for queries).
-    pub fn store(&self) -> &Store {
-        &self.store
+    pub fn store(&self) -> &dyn Storage {
+        self.store.as_ref()
     }
 
     /// The rescue service (for queries).

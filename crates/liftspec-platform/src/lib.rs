@@ -18,6 +18,8 @@ pub mod rescue_log;
 pub mod rescue_view;
 pub mod service;
 pub mod store;
+#[cfg(feature = "postgres")]
+pub mod store_pg;
 pub mod supervision;
 
 #[doc = include_str!("../README.md")]

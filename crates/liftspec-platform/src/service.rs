@@ -27,7 +27,7 @@ use crate::engine::{Done, Engine, EngineError};
 use crate::handle::{wall, Msg};
 pub use crate::handle::{Handle, Stats};
 use crate::rescue_view::RescueSnapshot;
-use crate::store::{Store, StoredDetection};
+use crate::store::{Storage, Store, StoreError, StoredDetection};
 
 /// Frames taken before a group commit at most.
 pub const MAX_BATCH_FRAMES: usize = 16_384;
@@ -71,10 +71,23 @@ impl ServiceError {
     }
 }
 
+/// The store `config` names: PostgreSQL when it names a server, else the SQLite file.
+pub fn open_store(config: &Config) -> Result<Box<dyn Storage>, StoreError> {
+    match &config.postgres {
+        #[cfg(feature = "postgres")]
+        Some(url) => Ok(Box::new(crate::store_pg::PgStore::connect(url)?)),
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => Err(StoreError::Postgres(
+            "this build has no PostgreSQL store (the `postgres` feature)".into(),
+        )),
+        None => Ok(Box::new(Store::open(&config.database)?)),
+    }
+}
+
 /// Runs the platform for `config` until the engine stops; `ready` is told where it listens.
 pub async fn run(config: Config, ready: impl FnOnce(Listening)) -> Result<(), ServiceError> {
-    let store = Store::open(&config.database).map_err(EngineError::from)?;
-    let engine = Engine::open(config.setup.clone(), store, &config.records)?;
+    let store = open_store(&config).map_err(EngineError::from)?;
+    let engine = Engine::open_boxed(config.setup.clone(), store, &config.records)?;
     let bind = |addr: String| async move {
         TcpListener::bind(&addr)
             .await

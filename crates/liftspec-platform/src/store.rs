@@ -1,6 +1,9 @@
-//! The durable store: one embedded SQLite database (WAL, `synchronous=FULL`) holding every
-//! device's checkpoint, the detections, the rescue service's calls, the records and the
-//! answers to idempotent requests.
+//! The durable store: every device's checkpoint, the detections, the rescue service's calls,
+//! the records and the answers to idempotent requests, behind one interface, [`Storage`].
+//! [`Store`] keeps them in one embedded SQLite database (WAL, `synchronous=FULL`), the
+//! default; with the `postgres` feature, [`crate::store_pg::PgStore`] keeps them in
+//! PostgreSQL, for a platform whose records outgrow one machine's disk or that several
+//! services read.
 //!
 //! - **Group commit.** [`Store::commit`] writes a whole [`Batch`] — the checkpoints of every
 //!   device a batch of frames touched, with what those frames produced — in one transaction, so
@@ -10,7 +13,7 @@
 //!   [`DeviceState::VERSION`]; one of another version is refused.
 //!
 //! ```
-//! use liftspec_platform::store::{Batch, Store};
+//! use liftspec_platform::store::{Batch, Storage, Store};
 //! let mut store = Store::open_in_memory()?;
 //! assert_eq!(store.boot()?, 1);
 //! assert_eq!(store.boot()?, 2);
@@ -69,6 +72,9 @@ pub enum StoreError {
     /// SQLite failed (disk full, I/O error, a locked or corrupt database).
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed, or this build cannot reach it (see [`crate::store_pg`]).
+    #[error("postgresql: {0}")]
+    Postgres(String),
     /// The database was written by a newer liftspec.
     #[error("database schema version {found} is newer than this liftspec's {supported}")]
     NewerSchema {
@@ -100,6 +106,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "store.sqlite",
+            Self::Postgres(_) => "store.postgres",
             Self::NewerSchema { .. } => "store.newer_schema",
             Self::BadCheckpoint { .. } => "store.bad_checkpoint",
             Self::BadRow { .. } => "store.bad_row",
@@ -111,7 +118,8 @@ impl StoreError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredDetection {
-    /// Its number in the store (from 1, in the order committed); 0 before it is stored.
+    /// Its number in the store: from 1, increasing in the order committed (PostgreSQL may skip
+    /// numbers a refused batch took); 0 before it is stored.
     pub id: i64,
     /// The lift's index in the fleet.
     pub lift: u32,
@@ -160,12 +168,100 @@ pub struct StoredAnswer {
     pub response: String,
 }
 
-/// The store.
+/// What the engine needs of a durable store. Every implementation passes the same contract
+/// tests (`tests/store_contract.rs`): a batch is written whole or not at all, reads see what
+/// was committed in the order it was committed, a newer schema and a foreign checkpoint are
+/// refused.
+pub trait Storage: Send {
+    /// The schema version of the open database.
+    fn schema_version(&self) -> Result<i64, StoreError>;
+    /// Counts this start and returns its number (1 at the first). A restarted platform numbers
+    /// its frames to devices in a new downlink epoch, taken from it.
+    fn boot(&mut self) -> Result<u32, StoreError>;
+    /// Writes a batch in one transaction, all of it or none of it; returns the detections' ids.
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<i64>, StoreError>;
+    /// Every device's checkpoint: (device, state).
+    fn states(&self) -> Result<Vec<(String, DeviceState)>, StoreError>;
+    /// Detections with an id above `after`, optionally of one device or kind, at most `limit`,
+    /// in the order stored.
+    fn detections(
+        &self,
+        after: i64,
+        device: Option<&str>,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredDetection>, StoreError>;
+    /// The rescue service's calls, in order: (time ms, call as JSON).
+    fn rescue_calls(&self) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Records, of one lift or all, in the order stored.
+    fn records(&self, lift: Option<&str>) -> Result<Vec<Record>, StoreError>;
+    /// How many records are stored.
+    fn record_count(&self) -> Result<u64, StoreError>;
+    /// The stored answer to an idempotent request with `key`, if any.
+    fn answer(&self, key: &str) -> Result<Option<StoredAnswer>, StoreError>;
+}
+
+/// A checkpoint as stored: [`DeviceState::VERSION`] and the state in postcard.
+pub(crate) fn encode_state(device: &str, state: &DeviceState) -> Result<Vec<u8>, StoreError> {
+    postcard::to_allocvec(state).map_err(|e| StoreError::BadCheckpoint {
+        device: device.to_owned(),
+        why: e.to_string(),
+    })
+}
+
+/// A stored checkpoint back, refused when of another format version or not decoding.
+pub(crate) fn decode_state(
+    device: String,
+    version: i64,
+    bytes: &[u8],
+) -> Result<(String, DeviceState), StoreError> {
+    if version != i64::from(DeviceState::VERSION) {
+        return Err(StoreError::BadCheckpoint {
+            device,
+            why: format!(
+                "format version {version}, this liftspec reads {}",
+                DeviceState::VERSION
+            ),
+        });
+    }
+    match postcard::from_bytes(bytes) {
+        Ok(state) => Ok((device, state)),
+        Err(e) => Err(StoreError::BadCheckpoint {
+            device,
+            why: e.to_string(),
+        }),
+    }
+}
+
+/// A row's JSON body as stored.
+pub(crate) fn to_body<T: serde::Serialize>(
+    what: &'static str,
+    v: &T,
+) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::BadRow {
+        what,
+        why: e.to_string(),
+    })
+}
+
+/// A row's JSON body back.
+pub(crate) fn from_body<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    body: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::BadRow {
+        what,
+        why: e.to_string(),
+    })
+}
+
+/// The embedded store: one SQLite database.
 pub struct Store {
     conn: Connection,
 }
 
-fn kind_of(r: &Record) -> &'static str {
+/// A record's kind, as stored beside it.
+pub(crate) fn kind_of(r: &Record) -> &'static str {
     match r {
         Record::Maintenance(_) => "maintenance",
         Record::Inspection(_) => "inspection",
@@ -230,17 +326,16 @@ impl Store {
         }
         Ok(())
     }
+}
 
-    /// The schema version of the open database.
-    pub fn schema_version(&self) -> Result<i64, StoreError> {
+impl Storage for Store {
+    fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// Counts this start and returns its number (1 at the first). A restarted platform numbers
-    /// its frames to devices in a new downlink epoch, taken from it.
-    pub fn boot(&mut self) -> Result<u32, StoreError> {
+    fn boot(&mut self) -> Result<u32, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('boot', 1)
@@ -254,8 +349,7 @@ impl Store {
         Ok(u32::try_from(boot).unwrap_or(u32::MAX))
     }
 
-    /// Writes a batch in one transaction: all of it or none of it.
-    pub fn commit(&mut self, batch: &Batch) -> Result<Vec<i64>, StoreError> {
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<i64>, StoreError> {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(batch.detections.len());
         {
@@ -264,22 +358,17 @@ impl Store {
                  ON CONFLICT (device) DO UPDATE SET version = ?2, state = ?3",
             )?;
             for (device, state) in &batch.states {
-                let bytes =
-                    postcard::to_allocvec(state).map_err(|e| StoreError::BadCheckpoint {
-                        device: device.clone(),
-                        why: e.to_string(),
-                    })?;
-                put.execute(params![device, DeviceState::VERSION, bytes])?;
+                put.execute(params![
+                    device,
+                    DeviceState::VERSION,
+                    encode_state(device, state)?
+                ])?;
             }
             let mut put = tx.prepare_cached(
                 "INSERT INTO detection (lift, device, kind, raised, at, detected_at, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for d in &batch.detections {
-                let body = serde_json::to_string(d).map_err(|e| StoreError::BadRow {
-                    what: "detection",
-                    why: e.to_string(),
-                })?;
                 put.execute(params![
                     d.lift,
                     d.device,
@@ -287,7 +376,7 @@ impl Store {
                     d.detection.raised,
                     d.detection.at.millis(),
                     d.detection.detected_at.millis(),
-                    body
+                    to_body("detection", d)?
                 ])?;
                 ids.push(tx.last_insert_rowid());
             }
@@ -299,11 +388,7 @@ impl Store {
             let mut put =
                 tx.prepare_cached("INSERT INTO record (kind, lift, body) VALUES (?1, ?2, ?3)")?;
             for r in &batch.records {
-                let body = serde_json::to_string(r).map_err(|e| StoreError::BadRow {
-                    what: "record",
-                    why: e.to_string(),
-                })?;
-                put.execute(params![kind_of(r), lift_of(r), body])?;
+                put.execute(params![kind_of(r), lift_of(r), to_body("record", r)?])?;
             }
             let mut put = tx.prepare_cached(
                 "INSERT INTO idempotency (key, request, status, response) VALUES (?1, ?2, ?3, ?4)",
@@ -316,8 +401,7 @@ impl Store {
         Ok(ids)
     }
 
-    /// Every device's checkpoint: (device, state).
-    pub fn states(&self) -> Result<Vec<(String, DeviceState)>, StoreError> {
+    fn states(&self) -> Result<Vec<(String, DeviceState)>, StoreError> {
         let mut q = self
             .conn
             .prepare("SELECT device, version, state FROM device_state")?;
@@ -331,27 +415,12 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (device, version, bytes) = row?;
-            if version != i64::from(DeviceState::VERSION) {
-                return Err(StoreError::BadCheckpoint {
-                    device,
-                    why: format!(
-                        "format version {version}, this liftspec reads {}",
-                        DeviceState::VERSION
-                    ),
-                });
-            }
-            let state = postcard::from_bytes(&bytes).map_err(|e| StoreError::BadCheckpoint {
-                device: device.clone(),
-                why: e.to_string(),
-            })?;
-            out.push((device, state));
+            out.push(decode_state(device, version, &bytes)?);
         }
         Ok(out)
     }
 
-    /// Detections with an id above `after`, optionally of one device or kind, at most `limit`,
-    /// in the order stored.
-    pub fn detections(
+    fn detections(
         &self,
         after: i64,
         device: Option<&str>,
@@ -369,19 +438,14 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, body) = row?;
-            let mut d: StoredDetection =
-                serde_json::from_str(&body).map_err(|e| StoreError::BadRow {
-                    what: "detection",
-                    why: e.to_string(),
-                })?;
+            let mut d: StoredDetection = from_body("detection", &body)?;
             d.id = id;
             out.push(d);
         }
         Ok(out)
     }
 
-    /// The rescue service's calls, in order: (time ms, call as JSON).
-    pub fn rescue_calls(&self) -> Result<Vec<(i64, String)>, StoreError> {
+    fn rescue_calls(&self) -> Result<Vec<(i64, String)>, StoreError> {
         let mut q = self
             .conn
             .prepare("SELECT at, body FROM rescue_call ORDER BY id")?;
@@ -389,32 +453,26 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records, of one lift or all, in the order stored.
-    pub fn records(&self, lift: Option<&str>) -> Result<Vec<Record>, StoreError> {
+    fn records(&self, lift: Option<&str>) -> Result<Vec<Record>, StoreError> {
         let mut q = self.conn.prepare_cached(
             "SELECT body FROM record WHERE (?1 IS NULL OR lift = ?1) ORDER BY id",
         )?;
         let rows = q.query_map(params![lift], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(serde_json::from_str(&row?).map_err(|e| StoreError::BadRow {
-                what: "record",
-                why: e.to_string(),
-            })?);
+            out.push(from_body("record", &row?)?);
         }
         Ok(out)
     }
 
-    /// How many records are stored.
-    pub fn record_count(&self) -> Result<u64, StoreError> {
+    fn record_count(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
-        Ok(n as u64)
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// The stored answer to an idempotent request with `key`, if any.
-    pub fn answer(&self, key: &str) -> Result<Option<StoredAnswer>, StoreError> {
+    fn answer(&self, key: &str) -> Result<Option<StoredAnswer>, StoreError> {
         Ok(self
             .conn
             .query_row(

@@ -24,6 +24,7 @@ struct Platform {
 
 fn start(
     dir: &std::path::Path,
+    postgres: Option<String>,
     fleet: Fleet,
     records: Vec<liftspec_model::record::Record>,
 ) -> Platform {
@@ -34,6 +35,7 @@ fn start(
         },
         records,
         database: dir.join("platform.db"),
+        postgres,
         terminals: "127.0.0.1:0".into(),
         http: "127.0.0.1:0".into(),
     };
@@ -56,7 +58,29 @@ fn code(r: &common::http::Reply) -> String {
 
 #[test]
 fn every_endpoint_answers_good_input_and_refuses_bad_with_its_code() {
-    let dir = std::env::temp_dir().join(format!("liftspec-http-{}", std::process::id()));
+    every_endpoint(None);
+}
+
+/// The same API with the platform's state in PostgreSQL (a real server, started here): the
+/// store is the same interface, so every answer is the same.
+#[cfg(feature = "postgres")]
+#[test]
+fn every_endpoint_answers_alike_with_the_state_in_postgresql() {
+    if !services::available() {
+        return;
+    }
+    let dir = services::scratch("http-postgres");
+    let pg = services::Postgres::start(&dir);
+    every_endpoint(Some(pg.url()));
+}
+
+#[cfg(feature = "postgres")]
+#[path = "../../liftspec-cluster/tests/common/services.rs"]
+mod services;
+
+fn every_endpoint(postgres: Option<String>) {
+    let which = if postgres.is_some() { "pg" } else { "sqlite" };
+    let dir = std::env::temp_dir().join(format!("liftspec-http-{which}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let d = SimConfig::default();
@@ -83,7 +107,7 @@ fn every_endpoint_answers_good_input_and_refuses_bad_with_its_code() {
         .collect();
     fleet.crews.extend(spare);
     let records = year_of_records(&city, 2025, 3).records;
-    let p = start(&dir, fleet.clone(), records);
+    let p = start(&dir, postgres, fleet.clone(), records);
     let h = p.http.as_str();
 
     // The live stream of detections, opened before any frame arrives.
@@ -487,7 +511,7 @@ fn every_documented_route_is_served() {
         ..SimConfig::default()
     })
     .unwrap();
-    let p = start(&dir, Fleet::of_city(&city), Vec::new());
+    let p = start(&dir, None, Fleet::of_city(&city), Vec::new());
     // The event stream stays open: it is read in the test above.
     for r in liftspec_platform::openapi::ROUTES
         .iter()
