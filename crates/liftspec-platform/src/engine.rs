@@ -1,5 +1,5 @@
 //! The platform's state machine, durable: the [`Pipeline`], the rescue service and the
-//! [`Store`] together. Batches of frames in; after one group commit, the frames to send back.
+//! store ([`Storage`]) together. Batches of frames in; after one group commit, the frames to send back.
 //!
 //! - **Persist, then acknowledge** (`docs/protocol.md` §8.2 rule 8): [`Engine::ingest`] takes a
 //!   batch of frames, commits the checkpoints of every device it touched together with the
@@ -10,7 +10,7 @@
 //! - **Fail-stop.** A commit that fails poisons the engine: its memory is ahead of the
 //!   database, so it refuses everything after ([`EngineError::Poisoned`]) and the service exits
 //!   to be restarted from the database.
-//! - **A new downlink epoch per start** ([`Store::boot`]): numbers sent after the last
+//! - **A new downlink epoch per start** ([`Storage::boot`]): numbers sent after the last
 //!   checkpoint cannot be proven, so each start numbers its frames to devices afresh.
 //!
 //! ```
