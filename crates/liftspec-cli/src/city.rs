@@ -173,10 +173,14 @@ fn rescues(
         summary.cross_unit += usize::from(x.tier == 2);
         summary.fire_service += usize::from(x.tier == 3);
     }
+    let minute = |t: Timestamp| t.millis_since(Timestamp::from_millis(start)) as f64 / 60_000.0;
+    let mut spans = Vec::new();
+    let mut entrapments = Vec::new();
     // One definition for every figure: the rescue record's, exact, from the unit's receipt,
     // against the limits the service ran with.
     for r in &records {
-        summary.within_limit += usize::from(r.arrived_within(&policy.arrival));
+        let within_limit = r.arrived_within(&policy.arrival);
+        summary.within_limit += usize::from(within_limit);
         delay += r.platform_delay_ms().unwrap_or(0) as f64 / 60_000.0;
         if let Some(ms) = r.arrival_ms() {
             let minutes = ms as f64 / 60_000.0;
@@ -190,15 +194,10 @@ fn rescues(
             };
             *summary.arrival_minutes.entry(bin.into()).or_default() += 1;
         }
-    }
-    let minute = |t: Timestamp| t.millis_since(Timestamp::from_millis(start)) as f64 / 60_000.0;
-    let mut spans = Vec::new();
-    let mut entrapments = Vec::new();
-    for r in &records {
+        // The timeline's bar and the map's cross, where the lift is known.
         let Some(site) = sites.iter().find(|s| s.registration_code == r.lift) else {
             continue;
         };
-        let within_limit = r.arrived_within(&policy.arrival);
         spans.push(RescueSpan {
             lift: r.lift.to_string(),
             reported_min: minute(r.reported_at),
