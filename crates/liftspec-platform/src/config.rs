@@ -254,7 +254,7 @@ impl Config {
             },
             records,
             database: at(&file.database),
-            postgres: file.postgres.clone(),
+            postgres: file.postgres,
             terminals: file.terminals,
             http: file.http,
         })

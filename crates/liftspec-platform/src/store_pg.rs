@@ -163,7 +163,6 @@ fn open(url: &str) -> Result<Client, StoreError> {
 /// A batch encoded on the caller's thread, ready to write.
 struct Rows {
     devices: Vec<String>,
-    versions: Vec<i64>,
     states: Vec<Vec<u8>>,
     detections: Vec<(i64, String, String, bool, i64, i64, String)>,
     calls: Vec<(i64, String)>,
@@ -175,7 +174,6 @@ impl Rows {
     fn of(batch: &Batch) -> Result<Self, StoreError> {
         let mut rows = Self {
             devices: Vec::with_capacity(batch.states.len()),
-            versions: Vec::with_capacity(batch.states.len()),
             states: Vec::with_capacity(batch.states.len()),
             detections: Vec::with_capacity(batch.detections.len()),
             calls: batch.rescue_calls.clone(),
@@ -185,7 +183,6 @@ impl Rows {
         for (device, state) in &batch.states {
             rows.states.push(encode_state(device, state)?);
             rows.devices.push(device.clone());
-            rows.versions.push(i64::from(DeviceState::VERSION));
         }
         for d in &batch.detections {
             rows.detections.push((
@@ -218,10 +215,14 @@ impl Rows {
         if !self.devices.is_empty() {
             tx.execute(
                 "insert into platform_device_state (device, version, state)
-                 select * from unnest($1::text[], $2::bigint[], $3::bytea[])
+                 select device, $2, state from unnest($1::text[], $3::bytea[]) as t(device, state)
                  on conflict (device) do update
                  set version = excluded.version, state = excluded.state",
-                &[&self.devices, &self.versions, &self.states],
+                &[
+                    &self.devices,
+                    &i64::from(DeviceState::VERSION),
+                    &self.states,
+                ],
             )?;
         }
         let mut ids = Vec::with_capacity(self.detections.len());
