@@ -159,14 +159,13 @@ impl Shard {
         wall: Timestamp,
     ) {
         for (conn, bytes) in frames {
-            let now = match (clock, wire::peek(bytes)) {
+            let taken = match (clock, wire::peek(bytes)) {
                 (Clock::Frames, Ok(f)) => {
                     self.now_ms = self.now_ms.max(f.sent_at.millis());
-                    f.sent_at
+                    self.pipeline.ingest_on_frames_clock(bytes)
                 }
-                _ => wall,
+                _ => self.pipeline.ingest(bytes, wall),
             };
-            let taken = self.pipeline.ingest(bytes, now);
             self.pending.frames += 1;
             self.pending.refused.extend(taken.refused);
             if let Some(lift) = taken.lift {

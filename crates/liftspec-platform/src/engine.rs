@@ -262,14 +262,13 @@ impl Engine {
         let mut found = Vec::new();
         for (conn, bytes) in frames {
             let peeked = wire::peek(bytes).ok();
-            let now = match (self.setup.clock, &peeked) {
+            let taken = match (self.setup.clock, &peeked) {
                 (Clock::Frames, Some(f)) => {
                     self.now_ms = self.now_ms.max(f.sent_at.millis());
-                    f.sent_at
+                    self.pipeline.ingest_on_frames_clock(bytes)
                 }
-                _ => wall,
+                _ => self.pipeline.ingest(bytes, wall),
             };
-            let taken = self.pipeline.ingest(bytes, now);
             self.pending.done.refused.extend(taken.refused);
             if let Some(lift) = taken.lift {
                 self.conn_of.insert(lift, *conn);

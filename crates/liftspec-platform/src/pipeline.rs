@@ -30,7 +30,7 @@ use liftspec_detect::thresholds::Thresholds;
 use liftspec_model::time::Timestamp;
 use liftspec_protocol::downlink::DownlinkSender;
 use liftspec_protocol::message::{Body, MessageKind};
-use liftspec_protocol::session::{ReceiverSession, SessionConfig};
+use liftspec_protocol::session::{ReceiveOutcome, ReceiverSession, SessionConfig};
 use liftspec_protocol::validate::ValidationContext;
 use liftspec_protocol::wire::{self, DeviceId};
 use liftspec_risk::triggers::Counters;
@@ -205,11 +205,38 @@ impl Pipeline {
         &self.thresholds
     }
 
-    /// Takes one frame received at `now`.
+    /// Takes one frame received at `now` (the wall clock).
     pub fn ingest(&mut self, bytes: &[u8], now: Timestamp) -> Taken {
+        self.ingest_when(bytes, When::Received(now))
+    }
+
+    /// Takes one frame on the frames' own clock ([`crate::config::Clock::Frames`]): it is
+    /// received at its send time, and every frame its session delivers is taken at its own send
+    /// time, the detectors ticked up to it first. A lift's frames that arrive out of order (sent
+    /// again after a reconnection, behind later ones) so give the detections of an in-order
+    /// run: a frame held for a gap advances no clock, and one released by a late predecessor is
+    /// not taken at the predecessor's time (which would make its terminal's clock look fast).
+    ///
+    /// ```
+    /// use liftspec_platform::{fleet::Fleet, pipeline::Pipeline};
+    /// let mut pipeline = Pipeline::new(&Fleet::default(), Default::default());
+    /// let taken = pipeline.ingest_on_frames_clock(b"not a frame");
+    /// assert!(taken.refused.is_some());
+    /// ```
+    pub fn ingest_on_frames_clock(&mut self, bytes: &[u8]) -> Taken {
+        self.ingest_when(bytes, When::Sent)
+    }
+
+    fn ingest_when(&mut self, bytes: &[u8], when: When) -> Taken {
         let mut taken = Taken::default();
-        let device = match wire::peek(bytes) {
-            Ok(info) => info.device,
+        let (device, now) = match wire::peek(bytes) {
+            Ok(info) => (
+                info.device,
+                match when {
+                    When::Received(now) => now,
+                    When::Sent => info.sent_at,
+                },
+            ),
             Err(e) => {
                 taken.refused = Some(Refused {
                     device: None,
@@ -227,7 +254,7 @@ impl Pipeline {
             });
             return taken;
         };
-        self.take(lift, &device, bytes, now, &mut taken);
+        self.take(lift, &device, bytes, (when, now), &mut taken);
         taken
     }
 
@@ -236,7 +263,7 @@ impl Pipeline {
         lift: u32,
         device: &DeviceId,
         bytes: &[u8],
-        now: Timestamp,
+        (when, now): (When, Timestamp),
         taken: &mut Taken,
     ) {
         let i = lift as usize;
@@ -264,16 +291,30 @@ impl Pipeline {
                 return;
             }
         };
-        // Ticks due before this frame, then the frame.
-        tick_to(state, now.millis(), &self.thresholds, &mut out);
+        // Ticks due before this frame, then the frame. On the frames' clock a frame ahead of a
+        // gap advances nothing: its predecessors come first.
+        let ahead = matches!(
+            received.outcome,
+            ReceiveOutcome::Held | ReceiveOutcome::OutOfWindow
+        );
+        if !(when == When::Sent && ahead) {
+            tick_to(state, now.millis(), &self.thresholds, &mut out);
+        }
         state.frames += 1;
         taken.lift = Some(lift);
         taken.rejected = received.rejection.is_some();
         for delivery in &received.deliver {
             let env = &delivery.envelope;
+            let at = match when {
+                When::Received(now) => now,
+                When::Sent => {
+                    tick_to(state, env.sent_at.millis(), &self.thresholds, &mut out);
+                    env.sent_at
+                }
+            };
             state
                 .detector
-                .on_envelope(env, now, &self.thresholds, &mut out);
+                .on_envelope(env, at, &self.thresholds, &mut out);
             if let Body::Statistics(st) = &env.body {
                 state.counters = env.sent_at.local_date().ok().map(|on| Counters {
                     on,
@@ -341,6 +382,15 @@ impl Pipeline {
 /// Ticks `state`'s detector at every grid point up to `now`. A device's first frame starts its
 /// grid after itself (a detector with no frame has nothing to time). A silence longer than
 /// [`liftspec_detect::replay::Replay::MAX_TICKED_GAP_MS`] is ticked through its last day only.
+/// When a frame counts as received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    /// At this time (the wall clock).
+    Received(Timestamp),
+    /// At its own send time, and each frame it releases at its own (the frames' clock).
+    Sent,
+}
+
 fn tick_to(state: &mut DeviceState, now: i64, thresholds: &Thresholds, out: &mut Vec<Detection>) {
     let Some(mut next) = state.next_tick else {
         state.next_tick = Some(
