@@ -7,6 +7,7 @@
 //! the connections that sent into it, so their terminals reconnect and send again at once.
 
 use std::collections::{BTreeSet, HashMap};
+use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
@@ -16,6 +17,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, Notify};
 
+use crate::confirm::Confirmations;
 use crate::jet;
 use crate::message::{subject, Downlink, FrameBatch};
 use crate::node::{warn, ClusterError, Node, CONNECT_PATIENCE};
@@ -26,6 +28,9 @@ pub const BATCH_FRAMES: usize = 2_048;
 
 /// Bytes per stream message at most (NATS refuses messages over 1 MiB by default).
 pub const BATCH_BYTES: usize = 256 * 1024;
+
+/// Batches published and not yet confirmed by the stream, at most; the edge waits for room.
+pub const UNCONFIRMED: usize = 1_024;
 
 /// The largest stream block a connection may send (as `liftspec serve`).
 pub const MAX_BLOCK: usize = liftspec_platform::service::MAX_BLOCK;
@@ -170,38 +175,14 @@ struct Pending {
 }
 
 /// Gathers frames by partition and publishes a batch when it is full or when nothing more is
-/// waiting; a separate task awaits the stream's confirmations in order.
+/// waiting; the stream's confirmations are awaited side by side ([`Confirmations`]).
 async fn batcher(
     ctx: async_nats::jetstream::Context,
     edge: String,
     mut rx: mpsc::Receiver<(u16, u64, Vec<u8>)>,
     shared: Shared,
 ) {
-    let (acks_tx, mut acks_rx) = mpsc::channel::<(
-        Result<async_nats::jetstream::context::PublishAckFuture, String>,
-        BTreeSet<u64>,
-    )>(1_024);
-    let closing = shared.clone();
-    tokio::spawn(async move {
-        while let Some((ack, conns)) = acks_rx.recv().await {
-            let failed = match ack {
-                Ok(f) => f.await.err().map(|e| e.to_string()),
-                Err(e) => Some(e),
-            };
-            if let Some(why) = failed {
-                warn(
-                    "ingest",
-                    format!("a batch was not confirmed by the stream ({why}); closing its {} connections so their terminals send again", conns.len()),
-                );
-                let c = lock(&closing);
-                for conn in conns {
-                    if let Some(n) = c.closers.get(&conn) {
-                        n.notify_one();
-                    }
-                }
-            }
-        }
-    });
+    let confirmations = Confirmations::new(UNCONFIRMED);
     let mut pending: HashMap<u16, Pending> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
@@ -214,13 +195,13 @@ async fn batcher(
             e.frames.push((conn, frame));
             if e.frames.len() >= BATCH_FRAMES || e.bytes >= BATCH_BYTES {
                 if let Some(full) = pending.remove(&p) {
-                    publish(&ctx, &edge, p, full, &acks_tx).await;
+                    publish(&ctx, &edge, p, full, &confirmations, &shared).await;
                 }
             }
             next = rx.try_recv().ok();
         }
         for (p, batch) in pending.drain() {
-            publish(&ctx, &edge, p, batch, &acks_tx).await;
+            publish(&ctx, &edge, p, batch, &confirmations, &shared).await;
         }
     }
 }
@@ -230,10 +211,8 @@ async fn publish(
     edge: &str,
     partition: u16,
     batch: Pending,
-    acks: &mpsc::Sender<(
-        Result<async_nats::jetstream::context::PublishAckFuture, String>,
-        BTreeSet<u64>,
-    )>,
+    confirmations: &Confirmations,
+    shared: &Shared,
 ) {
     let conns: BTreeSet<u64> = batch.frames.iter().map(|(c, _)| *c).collect();
     let body = FrameBatch {
@@ -241,9 +220,22 @@ async fn publish(
         frames: batch.frames,
     }
     .encode();
-    let sent = ctx
-        .publish(subject::frames(partition), body.into())
-        .await
-        .map_err(|e| e.to_string());
-    let _ = acks.send((sent, conns)).await;
+    let sent = ctx.publish(subject::frames(partition), body.into()).await;
+    let closing = shared.clone();
+    let failed = move |why: String| {
+        warn(
+            "ingest",
+            format!("a batch was not confirmed by the stream ({why}); closing its {} connections so their terminals send again", conns.len()),
+        );
+        let c = lock(&closing);
+        for conn in conns {
+            if let Some(n) = c.closers.get(&conn) {
+                n.notify_one();
+            }
+        }
+    };
+    match sent {
+        Ok(ack) => confirmations.watch(ack.into_future(), failed).await,
+        Err(e) => failed(e.to_string()),
+    }
 }

@@ -9,6 +9,8 @@ pub mod partition;
 pub mod shard;
 
 #[cfg(feature = "io")]
+pub mod confirm;
+#[cfg(feature = "io")]
 pub mod ingest;
 #[cfg(feature = "io")]
 pub mod jet;
