@@ -64,6 +64,20 @@ pub(crate) struct CityArgs {
     /// Connections (gateways) to stream over with `--to`; lift i uses connection i mod N.
     #[arg(long, default_value_t = 200)]
     connections: u32,
+    /// With `--to`, play the city at this many times real time (1: as the terminals would send;
+    /// 60: a virtual minute a second). Without it, as fast as the platform takes the frames.
+    #[arg(long, value_name = "TIMES", value_parser = parse_speed)]
+    speed: Option<f64>,
+}
+
+/// A playing speed: a finite number above zero.
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!(
+            "{s:?} is not a speed (a number above zero, e.g. 1 or 60)"
+        )),
+    }
 }
 
 /// Opens an incident for each trapped-passenger detection, dispatches it through the rescue
@@ -272,7 +286,7 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
     let mut sim =
         Simulation::new(config.clone()).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     if let Some(addr) = &args.to {
-        return crate::stream_to::run(sim, addr, args.connections);
+        return crate::stream_to::run(sim, addr, args.connections, args.speed);
     }
     let city = sim.city().clone();
     let fleet = Fleet::of_city(&city);
