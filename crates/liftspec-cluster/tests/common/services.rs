@@ -121,11 +121,24 @@ impl Nats {
             }
             all.push_str(&line);
         }
-        // Keep draining its log so it never blocks on a full pipe.
+        // Keep draining its log so it never blocks on a full pipe, into a file beside its
+        // store (every start appends) for a failed test's reader.
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.store.with_extension("log"))
+            .ok();
         std::thread::spawn(move || {
-            let mut sink = String::new();
-            while log.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-                sink.clear();
+            use std::io::Write;
+            let mut line = all;
+            loop {
+                if let Some(f) = file.as_mut() {
+                    let _ = f.write_all(line.as_bytes());
+                }
+                line.clear();
+                if !log.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                    break;
+                }
             }
         });
         Ok(child)
