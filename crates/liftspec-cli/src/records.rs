@@ -1,14 +1,13 @@
 //! `liftspec credit explain` and `liftspec risk screen` over JSON-lines files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use liftspec_credit::evaluate::{evaluate, LiftFacts, Period, UnitFacts};
+use liftspec_credit::evaluate::{evaluate, Period, UnitFacts};
 use liftspec_credit::rules::RuleSet;
-use liftspec_model::catalogue::MaintenanceFamily;
-use liftspec_model::id::{ClassScheme, CreditCode, RecordId};
+use liftspec_model::id::{CreditCode, RecordId};
 use liftspec_model::record::Record;
 use liftspec_risk::triggers::{screen, ComponentRegistry, LiftRiskInput, Policy};
 
@@ -129,46 +128,16 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
             "{records}: no records: nothing to evaluate"
         )));
     }
-    // The unit's lifts: those it maintained in the records.
-    let mut lifts: BTreeMap<String, LiftFacts> = BTreeMap::new();
-    for r in &all {
-        if let Record::Maintenance(m) = r {
-            if m.maintenance_unit == unit {
-                let family = m
-                    .lift
-                    .equipment_kind(ClassScheme::Catalogue2014)
-                    .map_or(MaintenanceFamily::TractionAndPositiveDrive, |k| {
-                        k.maintenance_family()
-                    });
-                lifts.insert(
-                    m.lift.to_string(),
-                    LiftFacts {
-                        registration_code: m.lift.clone(),
-                        family,
-                        insured: false,
-                        smart_terminal: false,
-                        maintained_since: None,
-                    },
-                );
-            }
-        }
-    }
     let excluded: BTreeSet<RecordId> = exclude
         .iter()
         .map(|s| RecordId::parse(s).map_err(|e| Failure(format!("--exclude: {e}"))))
         .collect::<Result<_, _>>()?;
-    if lifts.is_empty() {
-        return Err(Failure(format!(
+    // The unit's lifts: those it maintained in the records.
+    let facts = UnitFacts::from_maintenance_records(&unit, &all, technicians).ok_or_else(|| {
+        Failure(format!(
             "{records}: no maintenance records of unit {unit}, so no lifts to evaluate it on"
-        )));
-    }
-    let facts = UnitFacts {
-        unit,
-        lifts: lifts.into_values().collect(),
-        technicians,
-        licence_valid_until: None,
-        commendations: Vec::new(),
-    };
+        ))
+    })?;
     let e = evaluate(&rule_set, &facts, &all, &period, &excluded);
     if json {
         println!("{}", serde_json::to_string_pretty(&e)?);

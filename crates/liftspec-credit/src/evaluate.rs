@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use liftspec_model::catalogue::MaintenanceFamily;
-use liftspec_model::id::{CreditCode, RecordId, RegistrationCode};
+use liftspec_model::id::{ClassScheme, CreditCode, RecordId, RegistrationCode};
 use liftspec_model::record::{
     InspectionKind, InspectionRecord, InspectionResult, MaintenanceRecord, Record, SmartSystemCheck,
 };
@@ -68,6 +68,58 @@ pub struct UnitFacts {
     /// Commendations (any period; those in the evaluated one count); none if absent.
     #[serde(default)]
     pub commendations: Vec<Commendation>,
+}
+
+impl UnitFacts {
+    /// What the records alone tell about maintenance unit `unit`: the lifts it maintained in
+    /// them (each lift's maintenance family from its registration code's class, traction when
+    /// the code names none), with `technicians` on its staff. Insurance, terminals, contracts,
+    /// licence and commendations are not in maintenance records: absent (false, `None`, none).
+    /// `None` when the records hold no maintenance by the unit, so there is nothing to rate.
+    ///
+    /// ```
+    /// use liftspec_credit::evaluate::UnitFacts;
+    /// use liftspec_model::id::CreditCode;
+    /// let unit: CreditCode = "91330105256G7JX980".parse()?;
+    /// assert!(UnitFacts::from_maintenance_records(&unit, &[], 3).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_maintenance_records(
+        unit: &CreditCode,
+        records: &[Record],
+        technicians: u32,
+    ) -> Option<Self> {
+        let mut lifts: BTreeMap<String, LiftFacts> = BTreeMap::new();
+        for r in records {
+            let Record::Maintenance(m) = r else { continue };
+            if &m.maintenance_unit != unit {
+                continue;
+            }
+            let family = m
+                .lift
+                .equipment_kind(ClassScheme::Catalogue2014)
+                .map_or(MaintenanceFamily::TractionAndPositiveDrive, |k| {
+                    k.maintenance_family()
+                });
+            lifts.insert(
+                m.lift.to_string(),
+                LiftFacts {
+                    registration_code: m.lift.clone(),
+                    family,
+                    insured: false,
+                    smart_terminal: false,
+                    maintained_since: None,
+                },
+            );
+        }
+        (!lifts.is_empty()).then(|| Self {
+            unit: unit.clone(),
+            lifts: lifts.into_values().collect(),
+            technicians,
+            licence_valid_until: None,
+            commendations: Vec::new(),
+        })
+    }
 }
 
 /// The evaluation period, inclusive.

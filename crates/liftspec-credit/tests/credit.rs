@@ -807,3 +807,24 @@ fn a_grade_moves_within_the_cycle_and_each_move_is_explained() {
         Err(TimelineError::Invalid(_))
     ));
 }
+
+#[test]
+fn a_units_facts_from_its_maintenance_records_are_the_lifts_it_maintained() {
+    let mut records = clean_year(3);
+    // Another unit's session names no lift of this one.
+    if let Record::Maintenance(mut m) = session("OTHER", 9, 3, 60) {
+        m.maintenance_unit = "91330105256G7JX980".parse().unwrap();
+        records.push(Record::Maintenance(m));
+    }
+    records.push(fault("F1", 2, 10, 2));
+    let facts = UnitFacts::from_maintenance_records(&unit_code(), &records, 2).unwrap();
+    // The fixture's lifts, each once, traction by their registration codes' class; the same
+    // facts the hand-written fixture gives.
+    assert_eq!(facts, unit_facts(3, false));
+    assert!(
+        UnitFacts::from_maintenance_records(&"91330105256G7JX980".parse().unwrap(), &[], 2)
+            .is_none()
+    );
+    let only_faults = vec![fault("F2", 1, 5, 2)];
+    assert!(UnitFacts::from_maintenance_records(&unit_code(), &only_faults, 2).is_none());
+}

@@ -136,19 +136,7 @@ impl Fleet {
     pub fn sites(&self) -> Vec<LiftSite> {
         self.lifts
             .iter()
-            .filter_map(|l| {
-                let e = &l.equipment;
-                Some(LiftSite {
-                    registration_code: e.registration_code.clone(),
-                    rescue_code: e.rescue_code.clone()?,
-                    device: l.device.clone(),
-                    point: e.location.point,
-                    address: e.location.address.clone(),
-                    access_notes: e.location.access_notes.clone(),
-                    built_up: e.location.built_up_area,
-                    maintenance_unit: e.maintenance_unit.clone(),
-                })
-            })
+            .filter_map(|l| LiftSite::from_equipment(l.device.clone(), &l.equipment))
             .collect()
     }
 }

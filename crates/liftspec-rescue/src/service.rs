@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use liftspec_model::equipment::GeoPoint;
+use liftspec_model::equipment::{Equipment, GeoPoint};
 use liftspec_model::id::{CreditCode, CrewId, IncidentId, RegistrationCode, RescueCode};
 use liftspec_model::record::{RescueCause, RescueRecord};
 use liftspec_model::time::Timestamp;
@@ -36,6 +36,25 @@ pub struct LiftSite {
     pub built_up: bool,
     /// Its maintenance unit.
     pub maintenance_unit: CreditCode,
+}
+
+impl LiftSite {
+    /// The site of the lift `equipment` describes, whose terminal is `device`: its codes, where
+    /// it is and how to reach it, and its maintenance unit. `None` without a rescue code (every
+    /// lift must carry one on its sign: opinions item 10): such a lift cannot be reported by it.
+    pub fn from_equipment(device: DeviceId, equipment: &Equipment) -> Option<Self> {
+        let e = equipment;
+        Some(Self {
+            registration_code: e.registration_code.clone(),
+            rescue_code: e.rescue_code.clone()?,
+            device,
+            point: e.location.point,
+            address: e.location.address.clone(),
+            access_notes: e.location.access_notes.clone(),
+            built_up: e.location.built_up_area,
+            maintenance_unit: e.maintenance_unit.clone(),
+        })
+    }
 }
 
 /// Who reported, and how the lift is identified.

@@ -594,3 +594,22 @@ fn a_policy_with_extreme_numbers_saturates_instead_of_overflowing() {
     let status = s.status(&id, t(10_000 * MIN)).unwrap();
     assert!(status.minutes_to_limit.is_some_and(|m| m > 0));
 }
+
+#[test]
+fn a_site_comes_from_the_equipment_record_and_needs_a_rescue_code() {
+    use liftspec_model::equipment::Equipment;
+    use liftspec_rescue::service::LiftSite;
+    let mut e: Equipment = serde_json::from_str(include_str!("data/equipment.json")).unwrap();
+    let device = liftspec_protocol::wire::DeviceId::parse("HZ-0000000").unwrap();
+    let site = LiftSite::from_equipment(device.clone(), &e).unwrap();
+    assert_eq!(site.registration_code, e.registration_code);
+    assert_eq!(Some(&site.rescue_code), e.rescue_code.as_ref());
+    assert_eq!(site.device, device);
+    assert_eq!(site.point, e.location.point);
+    assert_eq!(site.address, e.location.address);
+    assert!(site.access_notes.contains("property office"));
+    assert_eq!(site.built_up, e.location.built_up_area);
+    assert_eq!(site.maintenance_unit, e.maintenance_unit);
+    e.rescue_code = None;
+    assert_eq!(LiftSite::from_equipment(device, &e), None);
+}
