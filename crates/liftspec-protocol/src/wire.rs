@@ -147,6 +147,29 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// The byte offset the error is at, when the error names one (a header error is at byte 4).
+    ///
+    /// ```
+    /// use liftspec_protocol::wire::decode;
+    /// let mut frame = [0u8; 32];
+    /// frame[..2].copy_from_slice(&[0x4C, 9]); // magic, then a version nobody speaks
+    /// let e = decode(&frame).unwrap_err();
+    /// assert_eq!((e.code(), e.offset()), ("decode.unsupported_version", Some(1)));
+    /// ```
+    pub const fn offset(&self) -> Option<usize> {
+        match self {
+            Self::TooShort { .. } | Self::TooLong { .. } => None,
+            Self::BadMagic { .. } => Some(0),
+            Self::UnsupportedVersion { .. } => Some(1),
+            Self::UnknownKind { .. } => Some(2),
+            Self::UnknownAuthScheme { .. } => Some(3),
+            Self::Header { .. } => Some(4),
+            Self::Body { offset, .. }
+            | Self::NonCanonical { offset }
+            | Self::TrailingBytes { offset, .. } => Some(*offset),
+        }
+    }
+
     /// A stable, machine-readable code.
     pub const fn code(&self) -> &'static str {
         match self {

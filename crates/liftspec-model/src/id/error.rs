@@ -122,6 +122,24 @@ pub enum IdError {
 }
 
 impl IdError {
+    /// The character position (from 1) the error is at, when it is at one (not for a wrong
+    /// length).
+    ///
+    /// ```
+    /// use liftspec_model::id::CreditCode;
+    /// let e = "91330105256G7JX981".parse::<CreditCode>().unwrap_err();
+    /// assert_eq!((e.code(), e.position()), ("id.check_mismatch", Some(18)));
+    /// ```
+    pub const fn position(&self) -> Option<usize> {
+        match self {
+            Self::Length { .. } => None,
+            Self::InvalidChar { position, .. }
+            | Self::OutOfRange { position, .. }
+            | Self::CheckMismatch { position, .. }
+            | Self::Missing { position, .. } => Some(*position),
+        }
+    }
+
     /// A stable, machine-readable code for this error (for FFI, WASM and logs).
     pub const fn code(&self) -> &'static str {
         match self {
