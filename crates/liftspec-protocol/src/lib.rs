@@ -54,6 +54,7 @@ mod reader;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod session;
+pub mod terminal;
 pub mod usage_sign;
 pub mod validate;
 pub mod wire;
