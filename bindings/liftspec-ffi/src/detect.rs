@@ -9,7 +9,7 @@ use liftspec_detect::replay::{Installation, Recorded, Replay};
 use liftspec_detect::thresholds::Thresholds;
 use liftspec_protocol::wire;
 
-use crate::{json, ts, LiftspecError, Result};
+use crate::{json, lock, name, ts, LiftspecError, Result};
 
 /// A detection: a fault raised or cleared, with its evidence and the clause it rests on.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -28,10 +28,6 @@ pub struct DetectionInfo {
     pub source: String,
     /// The whole detection with its evidence, JSON.
     pub json: String,
-}
-
-fn name<T: serde::Serialize>(v: &T) -> String {
-    json(v).trim_matches('"').to_owned()
 }
 
 impl From<&Detection> for DetectionInfo {
@@ -55,10 +51,6 @@ fn thresholds(json: Option<String>) -> Result<Thresholds> {
     let t: Thresholds = serde_json::from_str(&text)?;
     t.validate().map_err(|e| LiftspecError::new(e.code(), &e))?;
     Ok(t)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// One lift's detector: feed it its frames in order and the timer's ticks; it returns the

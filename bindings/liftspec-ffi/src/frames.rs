@@ -5,7 +5,7 @@ use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_protocol::validate::{assess_clock, validate, ClockQuality, ValidationContext};
 use liftspec_protocol::wire::{self, Envelope};
 
-use crate::{json, ts, LiftspecError, Result};
+use crate::{name, ts, LiftspecError, Result};
 
 /// What a frame's header says.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -26,22 +26,18 @@ pub struct FrameSummary {
     pub json: String,
 }
 
-fn name_of<T: serde::Serialize>(value: &T) -> String {
-    json(value).trim_matches('"').to_owned()
-}
-
 /// Decodes a frame (no authentication: see [`verify_frame`]).
 #[uniffi::export]
 pub fn decode_frame(bytes: Vec<u8>) -> Result<FrameSummary> {
     let frame = wire::decode(&bytes)?;
     let e = &frame.envelope;
     Ok(FrameSummary {
-        kind: name_of(&e.body.kind()),
+        kind: name(&e.body.kind()),
         device: e.device.to_string(),
         epoch: e.epoch,
         seq: e.seq,
         sent_at_ms: e.sent_at.millis(),
-        scheme: name_of(&frame.scheme),
+        scheme: name(&frame.scheme),
         json: liftspec_protocol::json::to_json(&bytes)?,
     })
 }

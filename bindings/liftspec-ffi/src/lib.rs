@@ -27,3 +27,13 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     // Serialising the crates' own types to JSON cannot fail (no maps with non-string keys).
     serde_json::to_string(value).unwrap_or_default()
 }
+
+/// A unit enum's name in its JSON form (`"trappedBetweenFloors"` → `trappedBetweenFloors`).
+fn name<T: serde::Serialize>(value: &T) -> String {
+    json(value).trim_matches('"').to_owned()
+}
+
+/// The lock of an object's state; a panic elsewhere never poisons it for the other threads.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

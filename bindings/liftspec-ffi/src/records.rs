@@ -11,7 +11,7 @@ use liftspec_model::id::{ClassScheme, CreditCode};
 use liftspec_model::record::{MaintenanceInterval, MaintenanceRecord, Record};
 use liftspec_risk::triggers::{screen, ComponentRegistry, LiftRiskInput, Policy};
 
-use crate::{json, LiftspecError, Result};
+use crate::{json, name, LiftspecError, Result};
 
 fn jsonl<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
     text.lines()
@@ -56,7 +56,7 @@ pub fn check_maintenance_record(
         &MaintenanceInterval::default(),
     );
     Ok(RecordCheck {
-        verdict: json(&v.kind).trim_matches('"').to_owned(),
+        verdict: name(&v.kind),
         days_since_previous: v.days_since_previous,
     })
 }
@@ -179,7 +179,7 @@ pub fn screen_risk(
             out.push(RiskFinding {
                 registration_code: lift.registration_code.to_string(),
                 condition: t.condition,
-                obligation: json(&t.obligation).trim_matches('"').to_owned(),
+                obligation: name(&t.obligation),
                 clause: t.clause,
                 first_held: t.first_held.to_string(),
                 evidence: t.evidence,

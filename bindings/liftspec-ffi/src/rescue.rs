@@ -10,7 +10,7 @@ use liftspec_rescue::dispatch::CrewSite;
 use liftspec_rescue::policy::RescuePolicy;
 use liftspec_rescue::service::{LiftSite, Notice, ReportBy, RescueService, Stage};
 
-use crate::{json, ts, Result};
+use crate::{json, lock, ts, Result};
 
 /// The lifts and crews the service knows: the `fleet.json` a platform publishes
 /// (`liftspec city --record` writes one); other members are ignored.
@@ -218,10 +218,6 @@ impl From<Notice> for RescueNotice {
             },
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The 96333 rescue service: reports, dispatch tier by tier, the crews' steps, the Art. 30

@@ -13,11 +13,7 @@ use liftspec_protocol::validate::ValidationContext;
 use liftspec_protocol::wire::DeviceId;
 
 use crate::frames::key32;
-use crate::{json, ts, LiftspecError, Result};
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+use crate::{json, lock, ts, LiftspecError, Result};
 
 fn random<const N: usize>() -> Result<[u8; N]> {
     let mut b = [0u8; N];
