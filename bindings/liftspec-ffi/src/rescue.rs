@@ -299,26 +299,22 @@ impl Rescue {
 
     /// The offered crew accepts.
     pub fn accept(&self, key: u64, crew: String, incident: String, now_ms: i64) -> Result<()> {
-        let (c, i) = ids(&crew, &incident)?;
-        Ok(lock(&self.inner).accept(key, &c, &i, ts(now_ms))?)
+        self.crew_step(key, &crew, &incident, now_ms, RescueService::accept)
     }
 
     /// The offered crew declines.
     pub fn decline(&self, key: u64, crew: String, incident: String, now_ms: i64) -> Result<()> {
-        let (c, i) = ids(&crew, &incident)?;
-        Ok(lock(&self.inner).decline(key, &c, &i, ts(now_ms))?)
+        self.crew_step(key, &crew, &incident, now_ms, RescueService::decline)
     }
 
     /// The assigned crew is on site.
     pub fn arrive(&self, key: u64, crew: String, incident: String, now_ms: i64) -> Result<()> {
-        let (c, i) = ids(&crew, &incident)?;
-        Ok(lock(&self.inner).arrive(key, &c, &i, ts(now_ms))?)
+        self.crew_step(key, &crew, &incident, now_ms, RescueService::arrive)
     }
 
     /// The passengers are out.
     pub fn release(&self, key: u64, crew: String, incident: String, now_ms: i64) -> Result<()> {
-        let (c, i) = ids(&crew, &incident)?;
-        Ok(lock(&self.inner).release(key, &c, &i, ts(now_ms))?)
+        self.crew_step(key, &crew, &incident, now_ms, RescueService::release)
     }
 
     /// Closes a released incident; returns the rescue record (JSON) credit evaluation reads.
@@ -374,7 +370,34 @@ impl Rescue {
     }
 }
 
+/// A crew's step on an incident (accept, decline, arrive, release), as the service names it.
+type CrewStep = fn(
+    &mut RescueService,
+    u64,
+    &CrewId,
+    &IncidentId,
+    liftspec_model::time::Timestamp,
+) -> std::result::Result<(), liftspec_rescue::service::RescueError>;
+
 impl Rescue {
+    fn crew_step(
+        &self,
+        key: u64,
+        crew: &str,
+        incident: &str,
+        now_ms: i64,
+        step: CrewStep,
+    ) -> Result<()> {
+        let (crew, incident) = (CrewId::parse(crew)?, IncidentId::parse(incident)?);
+        Ok(step(
+            &mut lock(&self.inner),
+            key,
+            &crew,
+            &incident,
+            ts(now_ms),
+        )?)
+    }
+
     fn report(
         &self,
         key: u64,
@@ -390,8 +413,4 @@ impl Rescue {
             merged,
         })
     }
-}
-
-fn ids(crew: &str, incident: &str) -> Result<(CrewId, IncidentId)> {
-    Ok((CrewId::parse(crew)?, IncidentId::parse(incident)?))
 }
