@@ -42,7 +42,8 @@ pub(crate) struct CityArgs {
     /// Fault rates as a multiple of the defaults (a bad day shows more kinds).
     #[arg(long, default_value_t = 100.0)]
     fault_scale: f64,
-    /// Folder for report.json and report.html.
+    /// Folder for report.json, report.html and lift-cards.json (every lift's card, as a
+    /// citizen's scan of its usage sign shows it).
     #[arg(long, default_value = "liftspec-report")]
     out: PathBuf,
     /// Print the summary as JSON instead of text.
@@ -445,6 +446,18 @@ pub(crate) fn run(args: CityArgs) -> Result<ExitCode, Failure> {
         (serde_json::to_string(&report)? + "\n").as_bytes(),
     )?;
     write_atomic(&args.out.join("report.html"), html(&report).as_bytes())?;
+    // The lift cards a citizen's scan of a usage sign opens (liftspec_api::card), as a
+    // platform would publish them for pages.
+    let cards = supervision::lift_cards(
+        &fleet,
+        &year.records,
+        &RuleSet::default_maintenance_unit().duties,
+        today,
+    );
+    write_atomic(
+        &args.out.join("lift-cards.json"),
+        (serde_json::to_string(&cards)? + "\n").as_bytes(),
+    )?;
     if args.json {
         print!("{summary_json}");
     } else {

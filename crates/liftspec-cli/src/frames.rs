@@ -59,23 +59,15 @@ pub(crate) struct ValidateArgs {
     now: Option<String>,
 }
 
-/// Longest hex line read: a frame of the largest size, in hex, with room for spaces.
-const MAX_HEX_LINE: usize = 2 * MAX_FRAME_LEN + 1024;
+/// Longest hex line read.
+const MAX_HEX_LINE: usize = liftspec_protocol::file::MAX_HEX_LINE;
 
-/// Guesses the format from the first bytes: JSON lines if they start with `{`, hex lines if they
-/// are all hex digits and spaces, else a byte stream.
+/// Guesses the format from the first bytes (`liftspec_protocol::file::sniff`).
 fn sniff(peek: &[u8]) -> Format {
-    let start = peek.iter().position(|b| !b.is_ascii_whitespace());
-    match start.map(|i| &peek[i..]) {
-        Some(rest) if rest.starts_with(b"{") => Format::Json,
-        Some(rest)
-            if rest
-                .iter()
-                .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()) =>
-        {
-            Format::Hex
-        }
-        _ => Format::Stream,
+    match liftspec_protocol::file::sniff(peek) {
+        liftspec_protocol::file::Format::Json => Format::Json,
+        liftspec_protocol::file::Format::Hex => Format::Hex,
+        liftspec_protocol::file::Format::Stream => Format::Stream,
     }
 }
 
@@ -151,21 +143,11 @@ pub(crate) fn for_each_item(
         let bytes = if format == Format::Json {
             liftspec_protocol::json::from_json(&line).map_err(|e| format!("{e} ({})", e.code()))
         } else {
-            hex(line.trim()).ok_or_else(|| "not hex".to_string())
+            liftspec_protocol::file::hex_frame(&line).map_err(|e| format!("{e} ({})", e.code()))
         };
         each(&name, position, bytes);
     }
     Ok(items)
-}
-
-fn hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 fn no_frames(name: &str) -> Failure {

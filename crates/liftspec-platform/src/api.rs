@@ -15,14 +15,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use futures_util::stream::Stream;
+use liftspec_api::citizen::{
+    ComplaintRequest, ComplaintSubject, FaultReportRequest, RescueReportRequest,
+};
+use liftspec_api::request::IdempotencyKey;
 use liftspec_model::codes::{EventCode, HandlingStatus};
 use liftspec_model::equipment::GeoPoint;
 use liftspec_model::id::{CreditCode, CrewId, IncidentId, RecordId};
-use liftspec_model::record::{
-    ComplaintCategory, ComplaintRecord, FaultRecord, FaultSource, Record, RescueCause,
-};
+use liftspec_model::record::{ComplaintRecord, FaultRecord, FaultSource, Record, RescueCause};
 use liftspec_protocol::usage_sign::UsageSign;
-use liftspec_rescue::service::{ReportBy, RescueError};
+use liftspec_rescue::service::RescueError;
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 
@@ -187,13 +189,9 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         })?
         .to_str()
         .map_err(|_| ApiError::bad("api.idempotency_key_invalid", "not visible ASCII"))?;
-    if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::bad(
-            "api.idempotency_key_invalid",
-            "1 to 128 visible ASCII characters",
-        ));
-    }
-    Ok(key.to_owned())
+    IdempotencyKey::parse(key)
+        .map(|k| k.as_str().to_owned())
+        .map_err(|e| ApiError::bad(e.code(), &e))
 }
 
 fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
@@ -229,46 +227,15 @@ async fn stats(State(h): State<Handle>) -> Result<Response, ApiError> {
     ok(&s)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ReportBody {
-    rescue_code: Option<String>,
-    sign_payload: Option<String>,
-    registration_code: Option<String>,
-    #[serde(default = "one")]
-    persons: u16,
-    floor: Option<i16>,
-}
-
-fn one() -> u16 {
-    1
-}
-
 async fn report(
     State(h): State<Handle>,
     method: Method,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: ReportBody = parse(&body)?;
-    let by = match (b.rescue_code, b.sign_payload, b.registration_code) {
-        (Some(c), None, None) => ReportBy::RescueCode(c),
-        (None, Some(p), None) => {
-            // A mistyped or tampered sign is the citizen's error, with its position.
-            UsageSign::decode(&p).map_err(|e| ApiError::bad(e.code(), &e))?;
-            ReportBy::SignPayload(p)
-        }
-        (None, None, Some(r)) => ReportBy::Telemetry(r),
-        _ => {
-            return Err(ApiError::bad(
-                "api.report_by",
-                "give exactly one of rescueCode, signPayload, registrationCode",
-            ))
-        }
-    };
-    if b.persons == 0 {
-        return Err(ApiError::bad("api.persons", "persons is at least 1"));
-    }
+    let b: RescueReportRequest = parse(&body)?;
+    // A mistyped or tampered sign is the citizen's error, with its position.
+    let by = b.check().map_err(|e| ApiError::bad(e.code(), &e))?;
     let request = fingerprint(&method, "/v1/rescue/reports", &body);
     h.write(&headers, request, move |w| {
         let outcome = w.rescue(RescueCall::Report {
@@ -469,14 +436,6 @@ async fn lookup(
     ok(&card)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct FaultBody {
-    /// The national fault code (GB/T 24476 numbering) the citizen picked.
-    code: u16,
-    floor: Option<i16>,
-}
-
 async fn report_fault(
     State(h): State<Handle>,
     Path(code): Path<String>,
@@ -484,7 +443,7 @@ async fn report_fault(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: FaultBody = parse(&body)?;
+    let b: FaultReportRequest = parse(&body)?;
     let lift = liftspec_model::id::RegistrationCode::parse(&code)
         .map_err(|e| ApiError::bad(e.code(), &e))?;
     let request = fingerprint(&method, &format!("/v1/lifts/{code}/faults"), &body);
@@ -530,39 +489,14 @@ fn record_id(w: &crate::engine::Writer<'_>, kind: &str) -> Result<RecordId, ApiE
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), &e))
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ComplaintBody {
-    lift: Option<String>,
-    against: Option<String>,
-    category: ComplaintCategory,
-}
-
 async fn complaint(
     State(h): State<Handle>,
     method: Method,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: ComplaintBody = parse(&body)?;
-    let lift = b
-        .lift
-        .as_deref()
-        .map(liftspec_model::id::RegistrationCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::bad(e.code(), &e))?;
-    let against = b
-        .against
-        .as_deref()
-        .map(CreditCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::bad(e.code(), &e))?;
-    if lift.is_none() && against.is_none() {
-        return Err(ApiError::bad(
-            "api.complaint_subject",
-            "name the lift, the unit complained against, or both",
-        ));
-    }
+    let b: ComplaintRequest = parse(&body)?;
+    let ComplaintSubject { lift, against } = b.check().map_err(|e| ApiError::bad(e.code(), &e))?;
     let request = fingerprint(&method, "/v1/complaints", &body);
     h.write(&headers, request, move |w| {
         let fleet_lift = match &lift {

@@ -131,42 +131,7 @@ pub fn screen_lifts(
         .collect()
 }
 
-/// What a citizen sees after scanning a lift's usage sign (implementation opinions item 10):
-/// the lift, its units, and its maintenance and inspection, last and next due.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LiftCard {
-    /// Registration code.
-    pub registration_code: String,
-    /// Rescue code (for 96333).
-    pub rescue_code: Option<String>,
-    /// What kind of equipment.
-    pub kind: liftspec_model::equipment::EquipmentKind,
-    /// Address.
-    pub address: String,
-    /// District.
-    pub district: String,
-    /// The use unit's credit code.
-    pub use_unit: String,
-    /// The maintenance unit's credit code.
-    pub maintenance_unit: String,
-    /// Commissioned.
-    pub commissioned_on: NaiveDate,
-    /// The last maintenance session's day (local), if any is recorded.
-    pub last_maintenance: Option<NaiveDate>,
-    /// The last day the next session is due (the maintenance interval after the last one).
-    pub next_maintenance_due: Option<NaiveDate>,
-    /// The last periodic inspection's day, if any is recorded.
-    pub last_inspection: Option<NaiveDate>,
-    /// Its result.
-    pub last_inspection_result: Option<liftspec_model::record::InspectionResult>,
-    /// When the inspection certificate's validity ends (the next inspection is due).
-    pub next_inspection_due: Option<NaiveDate>,
-    /// The last day the use unit may request that inspection.
-    pub inspection_request_by: Option<NaiveDate>,
-    /// The clauses the due dates come from.
-    pub sources: Vec<String>,
-}
+pub use liftspec_api::card::LiftCard;
 
 /// The card of `lift` from its records, with the maintenance interval and the inspection
 /// request lead of `duties` (State Council Reg. Art. 31 ¶2: 15 days; Hangzhou Reg. Art. 31 ¶1:
@@ -231,6 +196,39 @@ pub fn lift_card(
                 duties.request_months_before
             ),
         ],
+    }
+}
+
+/// Every lift's card as of `as_of`: the snapshot a platform publishes for citizens' pages
+/// (`lift-cards.json`), with the due dates of `duties` as [`lift_card`] computes them.
+pub fn lift_cards(
+    fleet: &Fleet,
+    records: &[Record],
+    duties: &liftspec_credit::rules::Duties,
+    as_of: NaiveDate,
+) -> liftspec_api::card::LiftCardSnapshot {
+    // Each lift's maintenance and inspection records, in one pass.
+    let mut by_lift: BTreeMap<&str, Vec<Record>> = BTreeMap::new();
+    for r in records {
+        let lift = match r {
+            Record::Maintenance(m) => &m.lift,
+            Record::Inspection(i) => &i.lift,
+            _ => continue,
+        };
+        by_lift.entry(lift.as_str()).or_default().push(r.clone());
+    }
+    liftspec_api::card::LiftCardSnapshot {
+        as_of,
+        cards: fleet
+            .lifts
+            .iter()
+            .map(|l| {
+                let own = by_lift
+                    .get(l.equipment.registration_code.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                lift_card(l, own, duties)
+            })
+            .collect(),
     }
 }
 

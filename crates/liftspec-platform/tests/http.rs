@@ -252,6 +252,16 @@ fn every_endpoint(postgres: Option<String>) {
         "{}",
         r.body
     );
+    let built = liftspec_api::citizen::RescueReportRequest::by_sign(&sign, 2)
+        .http(&liftspec_api::request::IdempotencyKey::parse("k-built-sign").unwrap())
+        .unwrap();
+    let r = post(
+        h,
+        &built.path,
+        &built.headers["Idempotency-Key"],
+        &built.body,
+    );
+    assert_eq!(r.status, 201, "{built:?}: {}", r.body);
     let tampered = sign.replacen(&lift.registration_code.to_string()[..3], "999", 1);
     let r = post(
         h,
@@ -431,6 +441,36 @@ fn every_endpoint(postgres: Option<String>) {
         &format!(r#"{{"lift":"{reg}","category":"noise"}}"#),
     );
     assert_eq!((r.status, code(&r)), (400, "api.bad_json".into()));
+
+    // What the apps' builders (liftspec-api, as the bindings and the browser use them) send
+    // is what the platform takes.
+    let key = |k: &str| liftspec_api::request::IdempotencyKey::parse(k).unwrap();
+    let sent = [
+        liftspec_api::citizen::FaultReportRequest {
+            code: 11,
+            floor: None,
+        }
+        .http(&lift.registration_code, &key("k-built-fault"))
+        .unwrap(),
+        liftspec_api::citizen::ComplaintRequest {
+            lift: Some(reg.into()),
+            against: None,
+            category: liftspec_model::record::ComplaintCategory::Rescue,
+        }
+        .http(&key("k-built-complaint"))
+        .unwrap(),
+    ];
+    for built in sent {
+        let r = post(
+            h,
+            &built.path,
+            &built.headers["Idempotency-Key"],
+            &built.body,
+        );
+        assert_eq!(r.status, 201, "{built:?}: {}", r.body);
+    }
+    let built = liftspec_api::citizen::lookup(&sign).unwrap();
+    assert_eq!(get(h, &built.path).status, 200, "{built:?}");
 
     // Supervision: credit, risk, the district ranking.
     let unit = fleet.units[0].credit_code.as_str();

@@ -44,6 +44,8 @@ extern crate alloc;
 
 pub mod auth;
 pub mod downlink;
+#[cfg(feature = "std")]
+pub mod file;
 pub mod framing;
 mod hex_key;
 #[cfg(feature = "std")]
