@@ -34,26 +34,32 @@ pub enum Format {
 pub const MAX_HEX_LINE: usize = 2 * MAX_FRAME_LEN + 1024;
 
 /// Guesses the format from the first bytes: JSON lines if they start with `{`, hex lines if
-/// they are all hex digits and white space, else a byte stream.
+/// the first line is all hex digits and white space (a bad line further on is then reported as
+/// that line's error), else a byte stream.
 ///
 /// ```
 /// use liftspec_protocol::file::{sniff, Format};
 /// assert_eq!(sniff(b"  {\"v\":1}"), Format::Json);
 /// assert_eq!(sniff(b"01 02\n"), Format::Hex);
+/// assert_eq!(sniff(b"0102\nnot hex\n"), Format::Hex);
 /// assert_eq!(sniff(&[0x03, 0x01, 0x02, 0x00]), Format::Stream);
 /// ```
 pub fn sniff(peek: &[u8]) -> Format {
     let start = peek.iter().position(|b| !b.is_ascii_whitespace());
-    match start.map(|i| &peek[i..]) {
-        Some(rest) if rest.starts_with(b"{") => Format::Json,
-        Some(rest)
-            if rest
-                .iter()
-                .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()) =>
-        {
-            Format::Hex
-        }
-        _ => Format::Stream,
+    let Some(rest) = start.map(|i| &peek[i..]) else {
+        return Format::Stream;
+    };
+    if rest.starts_with(b"{") {
+        return Format::Json;
+    }
+    let first_line = rest.split(|b| *b == b'\n').next().unwrap_or(rest);
+    if first_line
+        .iter()
+        .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
+    {
+        Format::Hex
+    } else {
+        Format::Stream
     }
 }
 
