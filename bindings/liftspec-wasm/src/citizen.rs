@@ -1,18 +1,18 @@
 //! The citizen's page (implementation opinions item 10, 扫一扫): the usage sign, the lift card
 //! from the platform's published snapshot, and the three requests a citizen can send.
 
-use liftspec_api::card::{Due, LiftCardSnapshot};
+use liftspec_api::card::{CardError, Due, LiftCardSnapshot};
 use liftspec_api::citizen::{ComplaintRequest, FaultReportRequest, RescueReportRequest};
 use liftspec_api::request::{HttpRequest, IdempotencyKey};
 use liftspec_model::codes::LiftFault;
 use liftspec_model::id::RegistrationCode;
-use liftspec_protocol::usage_sign::UsageSign;
+use liftspec_protocol::usage_sign::{UsageSign, UsageSignError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::{json, name, out, Result};
+use crate::{json, name, out, Failure, Result};
 
 /// What a usage sign's QR code says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
@@ -24,11 +24,20 @@ pub struct UsageSignInfo {
     pub rescue_code: String,
 }
 
-/// Parses and checks a scanned usage-sign payload: its CRC, and both codes' check characters
-/// (a failing character throws with its `position`).
+/// A sign's error, with `position` counted in the scanned payload (from 1).
+fn sign_failure(e: UsageSignError, payload: &str) -> Failure {
+    let position = e.payload_position(payload);
+    Failure {
+        position,
+        ..Failure::from(e)
+    }
+}
+
+/// Parses and checks a scanned usage-sign payload: its CRC, and both codes' check characters.
+/// An error's `position` is the failing character of the payload (from 1).
 #[wasm_bindgen(js_name = parseUsageSign)]
 pub fn parse_usage_sign(payload: &str) -> Result<Ts<UsageSignInfo>> {
-    let sign = UsageSign::decode(payload)?;
+    let sign = UsageSign::decode(payload).map_err(|e| sign_failure(e, payload))?;
     out(UsageSignInfo {
         registration_code: sign.registration_code.to_string(),
         rescue_code: sign.rescue_code.to_string(),
@@ -103,9 +112,12 @@ impl LiftCards {
 
     /// The card of the lift whose sign was scanned: the sign is checked first (a tampered or
     /// mistyped payload throws with its code), then its registration and rescue codes are
-    /// looked up.
+    /// looked up. A sign error's `position` is the failing character of the payload.
     pub fn scan(&self, payload: &str) -> Result<Ts<LiftCardView>> {
-        let card = self.snapshot.scan(payload)?;
+        let card = self.snapshot.scan(payload).map_err(|e| match e {
+            CardError::Sign(s) => sign_failure(s, payload),
+            other => other.into(),
+        })?;
         let today = self.snapshot.as_of;
         let due = |d: Due| name(&d);
         out(LiftCardView {
@@ -114,6 +126,12 @@ impl LiftCards {
             maintenance: due(card.maintenance(today)),
             inspection: due(card.inspection(today)),
         })
+    }
+
+    /// The day the snapshot's records were read (`YYYY-MM-DD`).
+    #[wasm_bindgen(getter, js_name = asOf)]
+    pub fn as_of(&self) -> String {
+        self.snapshot.as_of.to_string()
     }
 
     /// How many lifts the snapshot holds.
@@ -159,7 +177,12 @@ pub fn rescue_report_request(
 ) -> Result<Ts<PlatformRequest>> {
     let mut r = RescueReportRequest::by_sign(sign_payload, persons);
     r.floor = floor;
-    out(r.http(&IdempotencyKey::parse(idempotency_key)?)?.into())
+    let key = IdempotencyKey::parse(idempotency_key)?;
+    let request = r.http(&key).map_err(|e| match e {
+        liftspec_api::RequestError::Sign(s) => sign_failure(s, sign_payload),
+        other => other.into(),
+    })?;
+    out(request.into())
 }
 
 /// A fault report for the lift (`POST /v1/lifts/{code}/faults`): `code` is a national fault
@@ -208,14 +231,15 @@ pub struct FaultCode {
 }
 
 /// Every lift fault code a citizen can pick, in order.
-#[wasm_bindgen(js_name = liftFaultCodes, unchecked_return_type = "FaultCode[]")]
-pub fn lift_fault_codes() -> Result<JsValue> {
-    let codes: Vec<FaultCode> = LiftFault::KNOWN
+#[wasm_bindgen(js_name = liftFaultCodes)]
+pub fn lift_fault_codes() -> Result<Vec<Ts<FaultCode>>> {
+    LiftFault::KNOWN
         .iter()
-        .map(|f| FaultCode {
-            code: u16::from(f.code()),
-            label: f.label().to_owned(),
+        .map(|f| {
+            out(FaultCode {
+                code: u16::from(f.code()),
+                label: f.label().to_owned(),
+            })
         })
-        .collect();
-    serde_wasm_bindgen::to_value(&codes).map_err(|e| crate::Failure::new("wasm.convert", e))
+        .collect()
 }

@@ -93,8 +93,12 @@ pub struct RiskFinding {
 
 /// Screens lifts (`LiftRiskInput` JSON lines) on `date` (`YYYY-MM-DD`) against `policyJson`
 /// or, when left out, Hangzhou's Art. 32 policy.
-#[wasm_bindgen(js_name = screenRisk, unchecked_return_type = "RiskFinding[]")]
-pub fn screen_risk(lifts_jsonl: &str, date: &str, policy_json: Option<String>) -> Result<JsValue> {
+#[wasm_bindgen(js_name = screenRisk)]
+pub fn screen_risk(
+    lifts_jsonl: &str,
+    date: &str,
+    policy_json: Option<String>,
+) -> Result<Vec<Ts<RiskFinding>>> {
     let policy = match policy_json {
         Some(p) => Policy::from_json(&p)?,
         None => Policy::hangzhou(),
@@ -115,5 +119,5 @@ pub fn screen_risk(lifts_jsonl: &str, date: &str, policy_json: Option<String>) -
             });
         }
     }
-    serde_wasm_bindgen::to_value(&out).map_err(|e| Failure::new("wasm.convert", e))
+    out.into_iter().map(crate::out).collect()
 }

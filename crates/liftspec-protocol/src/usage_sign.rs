@@ -75,6 +75,44 @@ impl UsageSignError {
     }
 }
 
+impl UsageSignError {
+    /// Where in the scanned `text` (from 1, in characters) the error is, so an app can point at
+    /// it: the failing character of the registration or rescue code, the first character of
+    /// the check for a check mismatch (one past the end when the check is empty), the first
+    /// character for a wrong shape. `None` when the error is about a whole code's length.
+    ///
+    /// ```
+    /// use liftspec_protocol::usage_sign::UsageSign;
+    /// let text = "LS1*31103301062010050007*10007X*00000000";
+    /// let e = UsageSign::decode(text).unwrap_err();
+    /// assert_eq!(e.code(), "usage_sign.check");
+    /// assert_eq!(e.payload_position(text), Some(33));
+    /// ```
+    pub fn payload_position(&self, text: &str) -> Option<usize> {
+        let field_start = |n: usize| -> Option<usize> {
+            let mut at = 0;
+            for (i, part) in text.split('*').enumerate() {
+                if i == n {
+                    return Some(text[..at].chars().count() + 1);
+                }
+                at += part.len() + 1;
+            }
+            None
+        };
+        match self {
+            Self::Shape { .. } => Some(1),
+            Self::Check { .. } => field_start(3),
+            Self::Id(e) => {
+                let field = match e.kind() {
+                    liftspec_model::id::IdKind::RescueCode => 2,
+                    _ => 1,
+                };
+                Some(field_start(field)? + e.position()? - 1)
+            }
+        }
+    }
+}
+
 impl UsageSign {
     /// The QR text.
     pub fn encode(&self) -> String {
@@ -116,5 +154,39 @@ impl UsageSign {
             registration_code: reg.parse()?,
             rescue_code: rescue.parse()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A payload whose check matches `body`, whatever the codes in it.
+    fn signed(body: &str) -> String {
+        alloc::format!("{body}*{:08X}", crc32(body.as_bytes()))
+    }
+
+    #[test]
+    fn the_payload_position_points_at_the_failing_character() {
+        // A rescue code with a letter where a digit belongs, under a matching check.
+        let text = signed("LS1*31103301062010050007*10A072");
+        let e = UsageSign::decode(&text).unwrap_err();
+        assert_eq!(e.code(), "id.invalid_char", "{e}");
+        let at = e.payload_position(&text).unwrap();
+        assert_eq!(text.chars().nth(at - 1), Some('A'));
+
+        // A bad check: its first character.
+        let text = "LS1*31103301062010050007*100072*0000000Z";
+        let e = UsageSign::decode(text).unwrap_err();
+        assert_eq!(e.payload_position(text), Some(33));
+        assert_eq!(&text[32..], "0000000Z");
+
+        // An empty check: just past the end.
+        let e = UsageSign::decode("LS1*1*2*").unwrap_err();
+        assert_eq!(e.payload_position("LS1*1*2*"), Some(9));
+
+        // Not a sign at all: the start.
+        let e = UsageSign::decode("hello").unwrap_err();
+        assert_eq!(e.payload_position("hello"), Some(1));
     }
 }

@@ -144,3 +144,50 @@ fn capabilities_declare_device_kind_bytes_once_and_may_be_newer() {
         );
     }
 }
+
+proptest! {
+    /// A recorded file of any bytes, in any format: never a panic, every item inside the file
+    /// and in order, and every well-formed frame written as hex lines comes back.
+    #[test]
+    fn a_frame_file_of_any_bytes_is_read_item_by_item(
+        data in prop::collection::vec(any::<u8>(), 0..2000),
+        frames in prop::collection::vec(prop::collection::vec(any::<u8>(), 1..100), 0..8),
+    ) {
+        use liftspec_protocol::file::{read, read_as, Format, Position};
+        for format in [Format::Hex, Format::Json, Format::Stream] {
+            let file = read_as(&data, format);
+            let mut last = 0;
+            for item in &file.items {
+                match item.position {
+                    Position::Bytes { start, end } => {
+                        prop_assert!(start <= end && end <= data.len() && start >= last);
+                        last = end;
+                    }
+                    Position::Line(n) => {
+                        prop_assert!(n > last);
+                        last = n;
+                    }
+                }
+            }
+        }
+        let hex: String = frames
+            .iter()
+            .map(|f| f.iter().map(|b| format!("{b:02X}")).collect::<String>() + "\n")
+            .collect();
+        let file = read(hex.as_bytes());
+        let back: Vec<Vec<u8>> = file.items.into_iter().map(|i| i.bytes.unwrap()).collect();
+        prop_assert_eq!(back, frames);
+    }
+
+    /// A usage-sign error on any text points inside the text (or just past it, at an empty
+    /// check).
+    #[test]
+    fn a_usage_sign_errors_position_is_inside_the_payload(text in ".{0,80}") {
+        use liftspec_protocol::usage_sign::UsageSign;
+        if let Err(e) = UsageSign::decode(&text) {
+            if let Some(p) = e.payload_position(&text) {
+                prop_assert!(p >= 1 && p <= text.chars().count() + 1);
+            }
+        }
+    }
+}
