@@ -31,9 +31,17 @@ impl Failure {
     }
 }
 
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.reason, self.code)
+    }
+}
+
+impl std::error::Error for Failure {}
+
 impl From<Failure> for JsValue {
     fn from(f: Failure) -> Self {
-        let e = js_sys::Error::new(&format!("{} ({})", f.reason, f.code));
+        let e = js_sys::Error::new(&f.to_string());
         e.set_name("LiftspecError");
         let set = |k: &str, v: JsValue| {
             // Setting a property of a fresh Error cannot fail.

@@ -79,3 +79,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
     Ok(serde_json::to_value(value)?)
 }
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
