@@ -7,6 +7,7 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod citizen;
 pub mod detect;
 mod error;
 pub mod frames;

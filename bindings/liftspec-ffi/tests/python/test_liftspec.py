@@ -180,6 +180,40 @@ def test_credit_is_explained_from_the_records():
     assert code_of(err) == "id.check_mismatch"
 
 
+def test_a_scanned_sign_opens_its_card_and_builds_the_platforms_requests():
+    snapshot = json.loads((FIXTURE / "report" / "lift-cards.json").read_text())
+    cards = ls.LiftCards(json.dumps(snapshot))
+    card = next(c for c in snapshot["cards"] if c["lastMaintenance"] and c["rescueCode"])
+    payload = ls.usage_sign_payload(card["registrationCode"], card["rescueCode"])
+    info = cards.scan(payload)
+    assert info.registration_code == card["registrationCode"]
+    assert info.next_maintenance_due == card["nextMaintenanceDue"]
+    overdue = card["nextMaintenanceDue"] < snapshot["asOf"]
+    assert info.maintenance == ("overdue" if overdue else "inTime")
+
+    report = ls.rescue_report_request(payload, 2, 7, "k-1")
+    assert (report.method, report.path) == ("POST", "/v1/rescue/reports")
+    assert report.headers["Idempotency-Key"] == "k-1"
+    assert json.loads(report.body) == {"signPayload": payload, "persons": 2, "floor": 7}
+    fault = ls.fault_report_request(card["registrationCode"], 2, None, "k-2")
+    assert fault.path == f"/v1/lifts/{card['registrationCode']}/faults"
+    complaint = ls.complaint_request(card["registrationCode"], None, "maintenance", "k-3")
+    assert json.loads(complaint.body)["category"] == "maintenance"
+
+    # A tampered sign: its code, and where in the payload.
+    tampered = payload[:-1] + ("0" if payload[-1] != "0" else "1")
+    with pytest.raises(ls.LiftspecError.Failed) as e:
+        cards.scan(tampered)
+    assert code_of(e) == "usage_sign.check"
+    assert e.value.position == len(payload) - 7
+    with pytest.raises(ls.LiftspecError.Failed) as e:
+        ls.complaint_request(None, None, "rescue", "k-4")
+    assert code_of(e) == "api.complaint_subject"
+    with pytest.raises(ls.LiftspecError.Failed) as e:
+        ls.rescue_report_request(payload, 1, None, "two words")
+    assert code_of(e) == "api.idempotency_key_invalid"
+
+
 def test_decode_and_validate_cost_from_python():
     """Not a test of speed (no threshold): prints the per-call cost for the README."""
     frame = bytes.fromhex((pathlib.Path(__file__).parents[4] / "crates/liftspec-protocol/vectors/status.hex").read_text().strip())
