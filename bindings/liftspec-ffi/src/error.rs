@@ -61,6 +61,7 @@ from_coded!(
     liftspec_rescue::service::RescueError,
     liftspec_credit::rules::RuleError,
     liftspec_credit::evaluate::PeriodError,
+    liftspec_credit::evaluate::NoLifts,
     liftspec_risk::triggers::RiskError,
     liftspec_model::time::TimestampError,
     liftspec_model::equipment::GeoError,

@@ -112,13 +112,7 @@ pub fn explain_credit(
     let unit = CreditCode::parse(&unit)?;
     let period = Period::year(year)?;
     let records: Vec<Record> = jsonl(&records_jsonl)?;
-    let facts =
-        UnitFacts::from_maintenance_records(&unit, &records, technicians).ok_or_else(|| {
-            LiftspecError::new(
-                "credit.no_lifts",
-                format!("no maintenance records of unit {unit}, so no lifts to evaluate it on"),
-            )
-        })?;
+    let facts = UnitFacts::from_maintenance_records(&unit, &records, technicians)?;
     let e = evaluate(&rules, &facts, &records, &period, &BTreeSet::new());
     Ok(CreditExplanation {
         unit: e.unit.to_string(),

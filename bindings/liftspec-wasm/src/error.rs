@@ -81,6 +81,7 @@ from_coded!(
     liftspec_protocol::file::ItemError,
     liftspec_credit::rules::RuleError,
     liftspec_credit::evaluate::PeriodError,
+    liftspec_credit::evaluate::NoLifts,
     liftspec_risk::triggers::RiskError,
     liftspec_api::card::CardError,
 );

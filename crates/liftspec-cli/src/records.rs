@@ -133,11 +133,8 @@ pub(crate) fn credit(command: CreditCommand) -> Result<ExitCode, Failure> {
         .map(|s| RecordId::parse(s).map_err(|e| Failure(format!("--exclude: {e}"))))
         .collect::<Result<_, _>>()?;
     // The unit's lifts: those it maintained in the records.
-    let facts = UnitFacts::from_maintenance_records(&unit, &all, technicians).ok_or_else(|| {
-        Failure(format!(
-            "{records}: no maintenance records of unit {unit}, so no lifts to evaluate it on"
-        ))
-    })?;
+    let facts = UnitFacts::from_maintenance_records(&unit, &all, technicians)
+        .map_err(|e| Failure(format!("{records}: {e}")))?;
     let e = evaluate(&rule_set, &facts, &all, &period, &excluded);
     if json {
         println!("{}", serde_json::to_string_pretty(&e)?);

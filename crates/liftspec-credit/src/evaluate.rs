@@ -75,20 +75,22 @@ impl UnitFacts {
     /// them (each lift's maintenance family from its registration code's class, traction when
     /// the code names none), with `technicians` on its staff. Insurance, terminals, contracts,
     /// licence and commendations are not in maintenance records: absent (false, `None`, none).
-    /// `None` when the records hold no maintenance by the unit, so there is nothing to rate.
+    /// [`NoLifts`] when the records hold no maintenance by the unit, so there is nothing to
+    /// rate.
     ///
     /// ```
     /// use liftspec_credit::evaluate::UnitFacts;
     /// use liftspec_model::id::CreditCode;
     /// let unit: CreditCode = "91330105256G7JX980".parse()?;
-    /// assert!(UnitFacts::from_maintenance_records(&unit, &[], 3).is_none());
+    /// let e = UnitFacts::from_maintenance_records(&unit, &[], 3).unwrap_err();
+    /// assert_eq!(e.code(), "credit.no_lifts");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_maintenance_records(
         unit: &CreditCode,
         records: &[Record],
         technicians: u32,
-    ) -> Option<Self> {
+    ) -> Result<Self, NoLifts> {
         let mut lifts: BTreeMap<String, LiftFacts> = BTreeMap::new();
         for r in records {
             let Record::Maintenance(m) = r else { continue };
@@ -112,13 +114,31 @@ impl UnitFacts {
                 },
             );
         }
-        (!lifts.is_empty()).then(|| Self {
+        if lifts.is_empty() {
+            return Err(NoLifts { unit: unit.clone() });
+        }
+        Ok(Self {
             unit: unit.clone(),
             lifts: lifts.into_values().collect(),
             technicians,
             licence_valid_until: None,
             commendations: Vec::new(),
         })
+    }
+}
+
+/// The records hold no maintenance by the unit, so there are no lifts to rate it on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no maintenance records of unit {unit}, so no lifts to evaluate it on")]
+pub struct NoLifts {
+    /// The unit.
+    pub unit: CreditCode,
+}
+
+impl NoLifts {
+    /// The stable code, `credit.no_lifts`.
+    pub const fn code(&self) -> &'static str {
+        "credit.no_lifts"
     }
 }
 

@@ -821,10 +821,10 @@ fn a_units_facts_from_its_maintenance_records_are_the_lifts_it_maintained() {
     // The fixture's lifts, each once, traction by their registration codes' class; the same
     // facts the hand-written fixture gives.
     assert_eq!(facts, unit_facts(3, false));
-    assert!(
-        UnitFacts::from_maintenance_records(&"91330105256G7JX980".parse().unwrap(), &[], 2)
-            .is_none()
-    );
+    let none = UnitFacts::from_maintenance_records(&"91330105256G7JX980".parse().unwrap(), &[], 2)
+        .unwrap_err();
+    assert_eq!(none.code(), "credit.no_lifts");
     let only_faults = vec![fault("F2", 1, 5, 2)];
-    assert!(UnitFacts::from_maintenance_records(&unit_code(), &only_faults, 2).is_none());
+    let e = UnitFacts::from_maintenance_records(&unit_code(), &only_faults, 2).unwrap_err();
+    assert_eq!(e.unit, unit_code());
 }
