@@ -136,12 +136,16 @@ pub fn inspect_frame_file(
                     }
                 }
             };
-            let (frame, error) = match FrameInfo::of(&bytes) {
-                Err(e) => (None, Some(e)),
-                Ok(info) => {
-                    let checked = crate::frames::validate_with(&bytes, &installation);
-                    (Some(info), checked.err())
-                }
+            // Decoded once: its header and JSON form, then its rules.
+            let (frame, error) = match liftspec_protocol::wire::decode(&bytes) {
+                Err(e) => (None, Some(Failure::from(e))),
+                Ok(decoded) => match FrameInfo::of(&decoded, &bytes) {
+                    Err(e) => (None, Some(e)),
+                    Ok(info) => (
+                        Some(info),
+                        crate::frames::validate_with(&decoded, &installation).err(),
+                    ),
+                },
             };
             InspectedFrame {
                 place,

@@ -33,8 +33,8 @@ pub struct FrameInfo {
 }
 
 impl FrameInfo {
-    pub(crate) fn of(bytes: &[u8]) -> Result<Self> {
-        let frame = wire::decode(bytes)?;
+    /// The header of `frame`, decoded from `bytes`, and its JSON form.
+    pub(crate) fn of(frame: &wire::Frame, bytes: &[u8]) -> Result<Self> {
         let e = &frame.envelope;
         Ok(Self {
             kind: name(&e.body.kind()),
@@ -44,7 +44,7 @@ impl FrameInfo {
             sent_at_ms: e.sent_at.millis(),
             scheme: name(&frame.scheme),
             length: bytes.len(),
-            json: serde_json::from_str(&liftspec_protocol::json::to_json(bytes)?)?,
+            json: liftspec_protocol::json::to_json_value(frame.clone(), bytes)?,
         })
     }
 }
@@ -52,7 +52,7 @@ impl FrameInfo {
 /// Decodes a frame (its authentication is not checked: see `verifyFrame`).
 #[wasm_bindgen(js_name = decodeFrame)]
 pub fn decode_frame(bytes: &[u8]) -> Result<Ts<FrameInfo>> {
-    out(FrameInfo::of(bytes)?)
+    out(FrameInfo::of(&wire::decode(bytes)?, bytes)?)
 }
 
 /// A frame's JSON form (`docs/protocol.md` §10), as text.
@@ -142,11 +142,14 @@ impl From<ClockQuality> for SendTime {
 /// send time's grade. An invalid frame throws with its code and its `offset` or field `path`.
 #[wasm_bindgen(js_name = validateFrame)]
 pub fn validate_frame(bytes: &[u8], installation: Ts<InstallationContext>) -> Result<Ts<SendTime>> {
-    out(validate_with(bytes, &arg(&installation)?)?)
+    out(validate_with(&wire::decode(bytes)?, &arg(&installation)?)?)
 }
 
-pub(crate) fn validate_with(bytes: &[u8], installation: &InstallationContext) -> Result<SendTime> {
-    let frame = wire::decode(bytes)?;
+/// Validates a decoded frame against `installation`.
+pub(crate) fn validate_with(
+    frame: &wire::Frame,
+    installation: &InstallationContext,
+) -> Result<SendTime> {
     let ctx = installation.context(frame.envelope.sent_at.millis())?;
     validate(&frame.envelope, &ctx)?;
     Ok(assess_clock(frame.envelope.sent_at, &ctx).into())

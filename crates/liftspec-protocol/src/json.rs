@@ -127,7 +127,29 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 /// The JSON form of binary frame bytes.
 pub fn to_json(bytes: &[u8]) -> Result<String, JsonError> {
     let frame = wire::decode(bytes)?;
-    let json = JsonFrame {
+    serde_json::to_string(&json_frame(frame, bytes))
+        .map_err(|e| JsonError::Output(alloc::format!("{e}")))
+}
+
+/// The JSON form of a frame already decoded from `bytes` (its tag is read from them), as a
+/// JSON value: for callers that hold the frame and want its JSON form without decoding again.
+///
+/// ```
+/// use liftspec_protocol::{json, wire};
+/// # let bytes = json::from_json(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/status.json"))?)?;
+/// let frame = wire::decode(&bytes)?;
+/// let value = json::to_json_value(frame, &bytes)?;
+/// let text: serde_json::Value = serde_json::from_str(&json::to_json(&bytes)?)?;
+/// assert_eq!(value, text);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn to_json_value(frame: wire::Frame, bytes: &[u8]) -> Result<serde_json::Value, JsonError> {
+    serde_json::to_value(json_frame(frame, bytes))
+        .map_err(|e| JsonError::Output(alloc::format!("{e}")))
+}
+
+fn json_frame(frame: wire::Frame, bytes: &[u8]) -> JsonFrame {
+    JsonFrame {
         version: PROTOCOL_VERSION,
         device: frame.envelope.device,
         epoch: frame.envelope.epoch,
@@ -136,10 +158,9 @@ pub fn to_json(bytes: &[u8]) -> Result<String, JsonError> {
         body: frame.envelope.body,
         auth: JsonAuth {
             scheme: frame.scheme,
-            tag: hex(&bytes[frame.tag_start..]),
+            tag: hex(bytes.get(frame.tag_start..).unwrap_or_default()),
         },
-    };
-    serde_json::to_string(&json).map_err(|e| JsonError::Output(alloc::format!("{e}")))
+    }
 }
 
 /// Longest JSON text [`from_json`] reads (bytes): generous for any frame within
