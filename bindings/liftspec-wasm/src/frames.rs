@@ -44,7 +44,10 @@ impl FrameInfo {
             sent_at_ms: e.sent_at.millis(),
             scheme: name(&frame.scheme),
             length: bytes.len(),
-            json: liftspec_protocol::json::to_json_value(frame.clone(), bytes)?,
+            json: serde_json::from_str(&liftspec_protocol::json::decoded_to_json(
+                frame.clone(),
+                bytes,
+            )?)?,
         })
     }
 }

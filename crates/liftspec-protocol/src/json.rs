@@ -126,25 +126,21 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The JSON form of binary frame bytes.
 pub fn to_json(bytes: &[u8]) -> Result<String, JsonError> {
-    let frame = wire::decode(bytes)?;
-    serde_json::to_string(&json_frame(frame, bytes))
-        .map_err(|e| JsonError::Output(alloc::format!("{e}")))
+    decoded_to_json(wire::decode(bytes)?, bytes)
 }
 
-/// The JSON form of a frame already decoded from `bytes` (its tag is read from them), as a
-/// JSON value: for callers that hold the frame and want its JSON form without decoding again.
+/// The JSON form of a frame already decoded from `bytes` (its tag is read from them): for
+/// callers that hold the frame and want its JSON form without decoding it again.
 ///
 /// ```
 /// use liftspec_protocol::{json, wire};
 /// # let bytes = json::from_json(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/status.json"))?)?;
 /// let frame = wire::decode(&bytes)?;
-/// let value = json::to_json_value(frame, &bytes)?;
-/// let text: serde_json::Value = serde_json::from_str(&json::to_json(&bytes)?)?;
-/// assert_eq!(value, text);
+/// assert_eq!(json::decoded_to_json(frame, &bytes)?, json::to_json(&bytes)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn to_json_value(frame: wire::Frame, bytes: &[u8]) -> Result<serde_json::Value, JsonError> {
-    serde_json::to_value(json_frame(frame, bytes))
+pub fn decoded_to_json(frame: wire::Frame, bytes: &[u8]) -> Result<String, JsonError> {
+    serde_json::to_string(&json_frame(frame, bytes))
         .map_err(|e| JsonError::Output(alloc::format!("{e}")))
 }
 
