@@ -115,7 +115,7 @@ impl Engine {
     /// Opens the platform on `store`: restores every device's checkpoint, rebuilds the rescue
     /// service from its calls, starts a new downlink epoch, and imports `records` when the
     /// store has none. Any [`Storage`]: the embedded SQLite [`crate::store::Store`] or, with
-    /// the `postgres` feature, [`crate::store_pg::PgStore`].
+    /// the `postgres` feature, `store_pg::PgStore`.
     pub fn open(
         setup: Setup,
         store: impl Storage + 'static,

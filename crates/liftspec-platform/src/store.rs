@@ -1,7 +1,7 @@
 //! The durable store: every device's checkpoint, the detections, the rescue service's calls,
 //! the records and the answers to idempotent requests, behind one interface, [`Storage`].
 //! [`Store`] keeps them in one embedded SQLite database (WAL, `synchronous=FULL`), the
-//! default; with the `postgres` feature, [`crate::store_pg::PgStore`] keeps them in
+//! default; with the `postgres` feature, `store_pg::PgStore` keeps them in
 //! PostgreSQL, for a platform whose records outgrow one machine's disk or that several
 //! services read.
 //!
@@ -72,7 +72,7 @@ pub enum StoreError {
     /// SQLite failed (disk full, I/O error, a locked or corrupt database).
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// PostgreSQL failed, or this build cannot reach it (see [`crate::store_pg`]).
+    /// PostgreSQL failed, or this build cannot reach it (see `store_pg`).
     #[error("postgresql: {0}")]
     Postgres(String),
     /// The database was written by a newer liftspec.
