@@ -12,7 +12,6 @@
 //! assert_eq!(file.items[1].bytes.as_ref().unwrap_err().code(), "file.not_hex");
 //! ```
 
-use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::framing::{Deframed, Deframer};
@@ -244,13 +243,6 @@ fn line_items(data: &[u8], format: Format) -> Vec<Item> {
         });
     }
     items
-}
-
-impl Position {
-    /// The position as text (`line 3`, `bytes 10..52`).
-    pub fn describe(&self) -> String {
-        self.to_string()
-    }
 }
 
 #[cfg(test)]
