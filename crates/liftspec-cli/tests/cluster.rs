@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -121,9 +121,10 @@ impl Drop for Proc {
 }
 
 struct Deployment {
-    dir: PathBuf,
     nats: Nats,
     pg: Postgres,
+    /// Last, so it is removed after the servers in it have stopped.
+    dir: services::Scratch,
 }
 
 impl Deployment {

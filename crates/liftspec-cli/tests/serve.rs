@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -31,13 +31,6 @@ const CITY: &[&str] = &[
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_liftspec")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("liftspec-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A platform process; killed when dropped, so a failing test leaves none running.
@@ -140,7 +133,7 @@ fn a_platform_on_postgresql_killed_mid_stream_processes_every_frame_exactly_once
 mod services;
 
 fn killed_mid_stream(name: &str, postgres: Option<&str>) {
-    let dir = scratch(name);
+    let dir = services::scratch(name);
     let record = Command::new(bin())
         .arg("city")
         .args(CITY)

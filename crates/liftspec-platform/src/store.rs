@@ -512,6 +512,7 @@ mod tests {
         drop(conn);
         let err = Store::open(&path).err().unwrap();
         assert_eq!(err.code(), "store.newer_schema");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]
@@ -523,6 +524,8 @@ mod tests {
         drop(s);
         let mut s = Store::open(&path).unwrap();
         assert_eq!(s.boot().unwrap(), 2);
+        drop(s);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]

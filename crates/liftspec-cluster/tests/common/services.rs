@@ -51,12 +51,46 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A fresh scratch directory.
-pub fn scratch(name: &str) -> PathBuf {
+/// A fresh scratch directory, removed when dropped: a passing test leaves nothing behind, a
+/// failing one (the thread is panicking) keeps its stores and logs for its reader. Declare it
+/// before the servers that live in it, so they stop first.
+pub fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("liftspec-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A scratch directory; see [`scratch`].
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept for the failed test: {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// A nats-server with JetStream, its store in a directory that outlives a restart.
