@@ -134,9 +134,13 @@ impl fmt::Display for Timestamp {
 impl core::str::FromStr for Timestamp {
     type Err = TimestampError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The value holds milliseconds: a finer fraction would be silently cut, so it is
+        // refused (docs/protocol.md §10). Zeros below the millisecond are the same instant.
         DateTime::parse_from_rfc3339(s)
+            .ok()
+            .filter(|t| t.timestamp_subsec_nanos() % 1_000_000 == 0)
             .map(|t| Self(t.timestamp_millis()))
-            .map_err(|_| TimestampError::Syntax(String::from(s)))
+            .ok_or_else(|| TimestampError::Syntax(String::from(s)))
     }
 }
 

@@ -34,7 +34,7 @@ pub const MAX_BATCH_FRAMES: usize = 16_384;
 /// Frames taken between two looks at the API's queue.
 pub const SLICE_FRAMES: usize = 1_024;
 /// The longest stream block accepted (16,384 bytes of frame plus the CRC and COBS overhead).
-pub const MAX_BLOCK: usize = 16_384 + 4 + 16_384 / 254 + 2;
+pub const MAX_BLOCK: usize = liftspec_protocol::framing::MAX_BLOCK_LEN;
 
 /// Where the service listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -185,7 +185,7 @@ pub fn read_as(data: &[u8], format: Format) -> File {
 }
 
 fn stream_items(data: &[u8]) -> Vec<Item> {
-    let mut deframer = Deframer::new(MAX_FRAME_LEN * 2);
+    let mut deframer = Deframer::new(crate::framing::MAX_BLOCK_LEN);
     let mut items = Vec::new();
     let mut start = 0;
     for (at, b) in data.iter().enumerate() {

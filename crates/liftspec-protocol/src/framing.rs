@@ -26,6 +26,14 @@
 
 use alloc::vec::Vec;
 
+use crate::wire::MAX_FRAME_LEN;
+
+/// The longest block a receiver must accept, in encoded bytes without the delimiter: a
+/// [`MAX_FRAME_LEN`] frame with its 4-byte CRC, after COBS (one code byte per 254 data bytes,
+/// plus one) — 16,453 bytes. Receivers drop longer blocks (`stream.oversized`), so give this
+/// to [`Deframer::new`] unless a smaller limit is wanted (docs/protocol.md §9).
+pub const MAX_BLOCK_LEN: usize = MAX_FRAME_LEN + 4 + (MAX_FRAME_LEN + 4) / 254 + 1;
+
 /// CRC-32/ISO-HDLC (the Ethernet/zlib CRC) lookup table.
 const CRC_TABLE: [u32; 256] = {
     let mut table = [0u32; 256];

@@ -20,7 +20,7 @@ use liftspec_model::time::Timestamp;
 /// The authentication part of a JSON frame.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JsonAuth {
     /// Scheme.
     pub scheme: AuthScheme,
@@ -114,13 +114,22 @@ fn hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Bytes of lower-case hex (§10: tags, like keys, are lower-case; `+` signs, upper case and
+/// odd lengths are refused).
 fn unhex(s: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
     if s.len() % 2 != 0 {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+    s.as_bytes()
+        .chunks_exact(2)
+        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
         .collect()
 }
 

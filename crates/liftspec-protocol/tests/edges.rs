@@ -191,3 +191,51 @@ proptest! {
         }
     }
 }
+
+/// §10: unknown members are refused at every level, tags are lower-case hex only, and a time
+/// finer than the millisecond is refused rather than cut.
+#[test]
+fn the_json_form_is_read_strictly() {
+    let bytes = encode(&envelope(2, Body::Status(status())));
+    let text = liftspec_protocol::json::to_json(&bytes).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let code = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        edit(&mut v);
+        match liftspec_protocol::json::from_json(&v.to_string()) {
+            Ok(b) => {
+                assert_eq!(b, bytes);
+                "ok"
+            }
+            Err(e) => e.code(),
+        }
+    };
+    assert_eq!(code(&|_| {}), "ok");
+    assert_eq!(
+        code(&|v| v["body"]["status"]["x"] = 1.into()),
+        "json.syntax"
+    );
+    assert_eq!(code(&|v| v["auth"]["x"] = 1.into()), "json.syntax");
+    let tag = value["auth"]["tag"].as_str().unwrap().to_owned();
+    assert_eq!(
+        code(&|v| v["auth"]["tag"] = tag.to_uppercase().into()),
+        "json.bad_tag"
+    );
+    assert_eq!(
+        code(&|v| v["auth"]["tag"] = format!("+{}", &tag[1..]).into()),
+        "json.bad_tag"
+    );
+    let at = value["sentAt"].as_str().unwrap().to_owned();
+    assert_eq!(
+        code(&|v| v["sentAt"] = at.replace(".000Z", ".0004Z").into()),
+        "json.syntax"
+    );
+    assert_eq!(
+        code(&|v| v["sentAt"] = at.replace(".000Z", ".000000Z").into()),
+        "ok"
+    );
+    assert_eq!(
+        code(&|v| v["sentAt"] = at.replace(".000Z", "Z").into()),
+        "ok"
+    );
+}

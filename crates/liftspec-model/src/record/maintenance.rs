@@ -154,7 +154,7 @@ impl MaintenanceInterval {
 /// The use unit's sign-off of a maintenance session (Hangzhou Reg. Art. 20(6)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UseUnitConfirmation {
     /// Name of the safety manager who confirmed.
     pub confirmed_by: String,

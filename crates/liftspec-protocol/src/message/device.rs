@@ -14,7 +14,7 @@ use super::MessageKind;
 /// [`Status`] fields it fills.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Capabilities {
     /// Kind bytes of the message kinds the terminal sends (the frame's byte 2 values). Bytes,
     /// not [`MessageKind`], so a platform can register a newer terminal that declares kinds it
@@ -48,7 +48,7 @@ impl Capabilities {
 /// The first frame a terminal sends, and again after any change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Register {
     /// The lift this terminal is installed on.
     pub lift: RegistrationCode,
@@ -96,7 +96,7 @@ pub enum Direction {
 /// Real-time running status (GB/T 24476 clause 9), typically once a second and on change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Status {
     /// Service mode.
     pub mode: ServiceMode,
@@ -131,7 +131,7 @@ pub struct Status {
 /// Cumulative statistics (GB/T 24476 clause 10).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Statistics {
     /// Total running time in seconds.
     pub running_seconds: u64,
@@ -160,7 +160,7 @@ pub enum EventState {
 /// "at floor X" (EN 627).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventMessage {
     /// National code (BACnet equivalent via `EventCode::bacnet`).
     pub code: EventCode,
@@ -186,7 +186,7 @@ pub enum DoorSide {
 /// One door cycle at a landing: durations, reopens and load change (KONE-style door metrics).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DoorCycle {
     /// Landing floor.
     pub floor: i16,
@@ -224,7 +224,11 @@ pub enum FilterReason {
 /// A step of the EN 81-28 remote alarm lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum AlarmStage {
     /// The alarm button was pressed (long enough to bypass filtering, or not filtered).
     Raised,
@@ -258,7 +262,7 @@ pub enum AlarmStage {
 /// An alarm lifecycle step. Signed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlarmMessage {
     /// Device-local alarm number, the same for every step of one alarm.
     pub alarm_id: u32,
@@ -274,7 +278,7 @@ pub struct AlarmMessage {
 /// Signed, and unchangeable once sent (TSG T5002).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MaintenanceSession {
     /// Session id assigned by the terminal.
     pub session_id: String,
@@ -297,7 +301,7 @@ pub struct MaintenanceSession {
 /// Terminal health.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Heartbeat {
     /// Seconds since the terminal booted.
     pub uptime_s: u32,
@@ -330,7 +334,7 @@ pub enum DiscardReason {
 /// cancel what the receiver waits for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Discarded {
     /// Last sequence number of the range (≥ the frame's own).
     pub through_seq: u64,

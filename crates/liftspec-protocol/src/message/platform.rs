@@ -7,7 +7,7 @@ use liftspec_model::time::Timestamp;
 /// numbers above it (selective).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ack {
     /// The device's sequence space (its epoch) these numbers belong to; a device ignores an Ack
     /// for another epoch.
@@ -44,7 +44,7 @@ pub enum NackReason {
 /// content: a receiver delivers them flagged instead (`docs/protocol.md` §8.4).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Nack {
     /// The device's epoch of the rejected frame.
     pub epoch: u32,
@@ -57,7 +57,7 @@ pub struct Nack {
 /// The platform asks the device to resend everything from `from_seq` (a gap or a reconnect).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resume {
     /// The device's epoch the numbers belong to.
     pub epoch: u32,
@@ -69,7 +69,11 @@ pub struct Resume {
 /// What a command asks for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum CommandAction {
     /// Place an EN 81-28 test call now.
     TestCall,
@@ -97,7 +101,7 @@ pub enum CommandAction {
 /// A platform command. The idempotency key makes retries safe: a device executes each key once.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Command {
     /// Unique per command; repeated sends carry the same key.
     pub idempotency_key: u64,
