@@ -339,8 +339,12 @@ impl Frame {
     }
 
     /// The scheme rules of `docs/protocol.md` §4: kinds with one required scheme use it, kinds
-    /// that must be signed are not only MACed, and scheme 3 is Register's alone.
-    fn check_scheme(&self) -> Result<(), AuthError> {
+    /// that must be signed are not only MACed, and scheme 3 is Register's alone. They need no
+    /// key, so a tool without the device's keys still refuses an unsigned Alarm. [`verify`]
+    /// checks them too.
+    ///
+    /// [`verify`]: Frame::verify
+    pub fn check_scheme(&self) -> Result<(), AuthError> {
         let kind = self.envelope.body.kind();
         match kind.required_scheme() {
             Some(expected) if self.scheme != expected => {
