@@ -471,10 +471,11 @@ pub fn verify_frames(
 /// ([`DecodeError::NonCanonical`] otherwise), so a frame has exactly one byte form.
 pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
     let (scheme, tag_start) = prefix(bytes)?;
-    let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
-    let (device, epoch, seq, sent_at) = r.header().map_err(|_| r.error())?;
+    // The prefix's bytes first, then the header (docs/protocol.md §2 gives the order).
     let kind =
         MessageKind::from_byte(bytes[2]).ok_or(DecodeError::UnknownKind { found: bytes[2] })?;
+    let mut r = Reader::new(&bytes[PREFIX_LEN..tag_start], PREFIX_LEN, Part::Header);
+    let (device, epoch, seq, sent_at) = r.header().map_err(|_| r.error())?;
     r.begin(Part::Body(kind));
     let body = reader::body(kind, &mut r).map_err(|_| r.error())?;
     if r.remaining() > 0 {

@@ -159,6 +159,20 @@ pub(crate) fn layout() -> Group {
         bytes[at] = value;
         g.reject(id, L, what, frame_hex(&bytes), code, None);
     }
+    let mut bad_both = ok.clone();
+    bad_both[2] = 10;
+    bad_both[4] = 0xFF;
+    g.reject("kind_before_header", L, "Kind byte 10 and a header that does not decode: the prefix's bytes are checked before the header.", frame_hex(&bad_both), "decode.unknown_kind", None);
+    let mut short_signed = ok[..4].to_vec();
+    short_signed[2] = 6;
+    short_signed[3] = 2;
+    short_signed.extend([0x11; 63]);
+    g.reject("short_for_signature", L, "An Alarm of 67 bytes with scheme 2: too short for the prefix and a 64-byte signature.", frame_hex(&short_signed), "decode.too_short", None);
+    let mut short_scheme_3 = ok[..4].to_vec();
+    short_scheme_3[2] = 1;
+    short_scheme_3[3] = 3;
+    short_scheme_3.extend([0x11; 79]);
+    g.reject("short_for_scheme_3", L, "A Register of 83 bytes with scheme 3: too short for the prefix and an 80-byte tag.", frame_hex(&short_scheme_3), "decode.too_short", None);
     let trailing = status_with(|s| s.push(0));
     g.reject(
         "trailing_byte",
