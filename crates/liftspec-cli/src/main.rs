@@ -1,6 +1,7 @@
 //! The `liftspec` command. Exit codes: 0 success, 1 bad input or a failed check, 2 usage errors.
 
 mod city;
+mod conformance;
 mod detect;
 mod frames;
 mod input;
@@ -53,6 +54,12 @@ enum Command {
         #[command(subcommand)]
         command: records::RiskCommand,
     },
+    /// The conformance suite: run it against a vendor's implementation, serve the reference
+    /// as an adapter, write the case files.
+    Conformance {
+        #[command(subcommand)]
+        command: conformance::ConformanceCommand,
+    },
 }
 
 /// A failure to report: the message is one line, naming the file and position where known.
@@ -76,6 +83,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => keys::sign(a),
         Command::Credit { command } => records::credit(command),
         Command::Risk { command } => records::risk(command),
+        Command::Conformance { command } => conformance::conformance(command),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,99 @@
+//! `liftspec conformance`: the reference adapter passes the built-in suite through the runner,
+//! the reports are written, a failing implementation exits 1, and `generate` writes the
+//! checked-in case files.
+
+use std::process::Command;
+
+#[path = "../../liftspec-cluster/tests/common/services.rs"]
+mod services;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_liftspec")
+}
+
+#[test]
+fn the_reference_adapter_passes_and_the_reports_are_written() {
+    let dir = services::scratch("conformance-run");
+    let out = Command::new(bin())
+        .args(["conformance", "run", "--iut"])
+        .arg(format!("{} conformance adapter", bin()))
+        .arg("--json")
+        .arg(dir.join("run.json"))
+        .arg("--junit")
+        .arg(dir.join("junit.xml"))
+        .arg("--html")
+        .arg(dir.join("certificate.html"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains(" passed, 0 failed"), "{last}");
+    assert!(last.contains("liftspec reference"), "{last}");
+    let html = std::fs::read_to_string(dir.join("certificate.html")).unwrap();
+    assert!(html.contains("Conforms: every case passed"));
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert!(junit.contains("failures=\"0\""));
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    assert!(run["results"].as_array().unwrap().len() > 200);
+}
+
+#[test]
+fn an_implementation_that_fails_exits_1_and_names_the_cases() {
+    // An adapter that answers hello and then rejects everything with a made-up code.
+    let script = r#"while IFS= read -r line; do
+  id=$(printf '%s' "$line" | sed 's/^{"id":"\([^"]*\)".*/\1/')
+  if [ "$id" = hello ]; then echo '{"id":"hello","accept":{"name":"naysayer","version":"0"}}';
+  else printf '{"id":"%s","reject":{"code":"no.never"}}\n' "$id"; fi
+done"#;
+    let out = Command::new(bin())
+        .args(["conformance", "run", "--iut", script])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FAIL kinds.status.bytes"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .starts_with("0 passed, "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn generate_writes_the_checked_in_cases() {
+    let dir = services::scratch("conformance-generate");
+    let out = Command::new(bin())
+        .args(["conformance", "generate", "--out"])
+        .arg(&*dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let checked_in =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/cases");
+    let mut names: Vec<_> = std::fs::read_dir(&checked_in)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8);
+    for name in names {
+        assert_eq!(
+            std::fs::read(dir.join(&name)).unwrap(),
+            std::fs::read(checked_in.join(&name)).unwrap(),
+            "{name:?}"
+        );
+    }
+}
