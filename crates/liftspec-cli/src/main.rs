@@ -11,6 +11,7 @@ mod records;
 mod report;
 mod serve;
 mod stream_to;
+mod usage_sign;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,9 @@ enum Command {
     /// Run the detectors over a recorded frame stream and the installations; one JSON line per
     /// episode, notice (duplicates, gaps, reboots, unknown devices) and rejected frame.
     Detect(detect::DetectArgs),
+    /// Check a scanned usage-sign payload (the QR code of opinions item 10) and print the
+    /// lift's registration code and rescue code.
+    UsageSign(usage_sign::UsageSignArgs),
     /// Generate a device's keys (MAC key and Ed25519 seed) into a JSON file.
     Keygen(keys::KeygenArgs),
     /// Encode and sign a message body (JSON) as a frame, printed in hex.
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Command::Decode(a) => frames::decode(a),
         Command::Validate(a) => frames::validate(a),
         Command::Detect(a) => detect::detect(a),
+        Command::UsageSign(a) => usage_sign::check(a),
         Command::Keygen(a) => keys::keygen(a),
         Command::Sign(a) => keys::sign(a),
         Command::Credit { command } => records::credit(command),

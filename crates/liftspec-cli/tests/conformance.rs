@@ -97,3 +97,23 @@ fn generate_writes_the_checked_in_cases() {
         );
     }
 }
+
+#[test]
+fn usage_sign_checks_the_specification_example_and_points_at_a_bad_check() {
+    let ok = Command::new(bin())
+        .args(["usage-sign", "LS1*31103301062010050007*100072*15ECFFF6"])
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout).trim(),
+        "registration code 31103301062010050007, rescue code 100072"
+    );
+    let bad = Command::new(bin())
+        .args(["usage-sign", "LS1*31103301062010050007*100072*15ECFFF7"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("usage_sign.check at character 33"), "{err}");
+}

@@ -165,3 +165,65 @@ fn unhex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// Every error code the reference can emit (every `"area.name"` literal in the protocol crate and
+/// in the model's identifiers and times) is listed in `docs/protocol.md` §13.
+#[test]
+fn every_error_code_is_listed_in_the_specification() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read_to_string(root.join("../../docs/protocol.md")).unwrap();
+    let table = &spec[spec.find("## 13. Error codes").expect("§13")..];
+    let mut sources = Vec::new();
+    let mut dirs = vec![root.join("src"), root.join("../liftspec-model/src/id")];
+    sources.push(root.join("../liftspec-model/src/time.rs"));
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                sources.push(path);
+            }
+        }
+    }
+    let areas = [
+        "auth",
+        "decode",
+        "downlink",
+        "encode",
+        "file",
+        "id",
+        "json",
+        "key",
+        "outbox",
+        "session",
+        "stream",
+        "time",
+        "usage_sign",
+        "validate",
+    ];
+    let mut missing = std::collections::BTreeSet::new();
+    let mut found = 0;
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for literal in text.split('"').skip(1).step_by(2) {
+            let Some((area, name)) = literal.split_once('.') else {
+                continue;
+            };
+            if areas.contains(&area)
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            {
+                found += 1;
+                if !table.contains(&format!("`{literal}`")) {
+                    missing.insert(literal.to_owned());
+                }
+            }
+        }
+    }
+    assert!(found > 50, "only {found} codes found: is the scan broken?");
+    assert!(
+        missing.is_empty(),
+        "not in docs/protocol.md §13: {missing:?}"
+    );
+}

@@ -167,12 +167,26 @@ pub(crate) fn layout() -> Group {
     short_signed[2] = 6;
     short_signed[3] = 2;
     short_signed.extend([0x11; 63]);
-    g.reject("short_for_signature", L, "An Alarm of 67 bytes with scheme 2: too short for the prefix and a 64-byte signature.", frame_hex(&short_signed), "decode.too_short", None);
+    g.reject(
+        "short_for_signature",
+        L,
+        "An Alarm of 67 bytes with scheme 2: too short for the prefix and a 64-byte signature.",
+        frame_hex(&short_signed),
+        "decode.too_short",
+        None,
+    );
     let mut short_scheme_3 = ok[..4].to_vec();
     short_scheme_3[2] = 1;
     short_scheme_3[3] = 3;
     short_scheme_3.extend([0x11; 79]);
-    g.reject("short_for_scheme_3", L, "A Register of 83 bytes with scheme 3: too short for the prefix and an 80-byte tag.", frame_hex(&short_scheme_3), "decode.too_short", None);
+    g.reject(
+        "short_for_scheme_3",
+        L,
+        "A Register of 83 bytes with scheme 3: too short for the prefix and an 80-byte tag.",
+        frame_hex(&short_scheme_3),
+        "decode.too_short",
+        None,
+    );
     let trailing = status_with(|s| s.push(0));
     g.reject(
         "trailing_byte",
