@@ -49,3 +49,8 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
         })
         .collect()
 }
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
