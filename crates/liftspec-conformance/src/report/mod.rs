@@ -16,18 +16,35 @@ pub fn json(run: &Run) -> String {
     serde_json::to_string_pretty(run).unwrap_or_default() + "\n"
 }
 
-/// Results counted per clause, in clause order: (passed, failed, expected failures).
-pub fn per_clause(run: &Run) -> BTreeMap<&str, (usize, usize, usize)> {
-    let mut out: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+/// Results counted per clause, in the specification's order (§2 before §10): the clause with
+/// its (passed, failed, expected failures).
+pub fn per_clause(run: &Run) -> Vec<(&str, (usize, usize, usize))> {
+    let mut out: BTreeMap<(Vec<u32>, &str), (usize, usize, usize)> = BTreeMap::new();
     for r in &run.results {
-        let e = out.entry(r.clause.as_str()).or_default();
+        let e = out
+            .entry((section(&r.clause), r.clause.as_str()))
+            .or_default();
         match r.outcome {
             Outcome::Pass => e.0 += 1,
             Outcome::Fail | Outcome::UnexpectedPass => e.1 += 1,
             Outcome::ExpectedFailure => e.2 += 1,
         }
     }
-    out
+    out.into_iter()
+        .map(|((_, clause), n)| (clause, n))
+        .collect()
+}
+
+/// The section numbers a clause starts with (`§8.4 body rules` → [8, 4]).
+fn section(clause: &str) -> Vec<u32> {
+    clause
+        .trim_start_matches('§')
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .next()
+        .unwrap_or_default()
+        .split('.')
+        .filter_map(|n| n.parse().ok())
+        .collect()
 }
 
 /// Escapes text for XML and HTML.
