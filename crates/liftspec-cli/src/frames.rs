@@ -4,13 +4,14 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use liftspec_model::time::Timestamp;
-use liftspec_protocol::framing::{Deframed, Deframer};
+use liftspec_protocol::auth::DeviceCredentials;
+use liftspec_protocol::framing::{Deframed, Deframer, MAX_BLOCK_LEN};
 use std::io::Write as _;
 
 use liftspec_protocol::validate::{
     assess_clock, validate as check, ClockQuality, ValidationContext,
 };
-use liftspec_protocol::wire::{self, MAX_FRAME_LEN};
+use liftspec_protocol::wire;
 
 use crate::input::{ErrorLog, Input, LineError};
 use crate::Failure;
@@ -35,6 +36,10 @@ pub(crate) struct DecodeArgs {
     /// Input format.
     #[arg(long, value_enum, default_value = "auto")]
     format: Format,
+    /// The device's keys (JSON with `macKey` and `publicKey`, as `keygen` writes): every tag is
+    /// verified. Without keys, the checks that need none still apply (docs/protocol.md §4).
+    #[arg(long)]
+    keys: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -44,6 +49,10 @@ pub(crate) struct ValidateArgs {
     /// Input format.
     #[arg(long, value_enum, default_value = "auto")]
     format: Format,
+    /// The device's keys (JSON with `macKey` and `publicKey`, as `keygen` writes): every tag is
+    /// verified. Without keys, the checks that need none still apply (docs/protocol.md §4).
+    #[arg(long)]
+    keys: Option<std::path::PathBuf>,
     /// Lowest floor served.
     #[arg(long, default_value_t = -3, allow_negative_numbers = true)]
     lowest_floor: i16,
@@ -85,7 +94,7 @@ pub(crate) fn for_each_item(
     let name = input.name.clone();
     let mut items = 0u64;
     if format == Format::Stream {
-        let mut deframer = Deframer::new(MAX_FRAME_LEN * 2);
+        let mut deframer = Deframer::new(MAX_BLOCK_LEN);
         let (mut offset, mut at) = (0u64, 0u64);
         input.chunks(|chunk| {
             for b in chunk {
@@ -150,18 +159,42 @@ pub(crate) fn for_each_item(
     Ok(items)
 }
 
+/// A frame decoded and authenticated as far as the keys at hand allow: the scheme rules and a
+/// Register's announced key always, the tag when the device's keys are given.
+fn authenticated(bytes: &[u8], keys: Option<&DeviceCredentials>) -> Result<wire::Frame, String> {
+    let coded = |e: &dyn std::fmt::Display, code: &str| format!("{e} ({code})");
+    let frame = wire::decode(bytes).map_err(|e| coded(&e, e.code()))?;
+    frame.check_unkeyed().map_err(|e| coded(&e, e.code()))?;
+    if let Some(keys) = keys {
+        let verified = if frame.envelope.body.kind().from_device() {
+            frame.verify(bytes, keys).map(|_| ())
+        } else {
+            frame.verify_platform(bytes, keys.mac_keys())
+        };
+        verified.map_err(|e| coded(&e, e.code()))?;
+    }
+    Ok(frame)
+}
+
 fn no_frames(name: &str) -> Failure {
     Failure(format!("{name}: no frames found"))
 }
 
 pub(crate) fn decode(args: DecodeArgs) -> Result<ExitCode, Failure> {
+    let keys = args
+        .keys
+        .as_deref()
+        .map(crate::keys::read_credentials)
+        .transpose()?;
     let input = Input::open(&args.input)?;
     let mut errors = ErrorLog::new();
     let mut out = std::io::stdout().lock();
     let mut write_failed = None;
     let items = for_each_item(input, args.format, |name, position, bytes| {
         match bytes.and_then(|b| {
-            liftspec_protocol::json::to_json(&b).map_err(|e| format!("{e} ({})", e.code()))
+            let frame = authenticated(&b, keys.as_ref())?;
+            liftspec_protocol::json::decoded_to_json(frame, &b)
+                .map_err(|e| format!("{e} ({})", e.code()))
         }) {
             Ok(json) => {
                 if let Err(e) = writeln!(out, "{json}") {
@@ -186,6 +219,11 @@ pub(crate) fn decode(args: DecodeArgs) -> Result<ExitCode, Failure> {
 }
 
 pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
+    let keys = args
+        .keys
+        .as_deref()
+        .map(crate::keys::read_credentials)
+        .transpose()?;
     let input = Input::open(&args.input)?;
     let now = match &args.now {
         Some(t) => Some(
@@ -198,7 +236,7 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
     let mut bad = 0u64;
     let items = for_each_item(input, args.format, |name, position, bytes| {
         let result = bytes.and_then(|b| {
-            let frame = wire::decode(&b).map_err(|e| format!("{e} ({})", e.code()))?;
+            let frame = authenticated(&b, keys.as_ref())?;
             let ctx = ValidationContext::new(
                 args.lowest_floor,
                 args.highest_floor,

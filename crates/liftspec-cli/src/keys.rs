@@ -55,6 +55,28 @@ fn to_hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// Reads a device's credentials from a JSON file with `macKey` and `publicKey` in hex: a file
+/// written by `keygen` (its seed is not read) or a platform's stored credentials.
+pub(crate) fn read_credentials(
+    path: &std::path::Path,
+) -> Result<liftspec_protocol::auth::DeviceCredentials, Failure> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{name}: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Failure(format!("{name}: {e}")))?;
+    let key = |member: &str| {
+        let hex = value
+            .get(member)
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| Failure(format!("{name}: no {member} (hex)")))?;
+        from_hex32(hex, &format!("{name}: {member}"))
+    };
+    Ok(liftspec_protocol::auth::DeviceCredentials::new(
+        key("macKey")?,
+        key("publicKey")?,
+    ))
+}
+
 fn from_hex32(s: &str, what: &str) -> Result<[u8; 32], Failure> {
     let bytes: Option<Vec<u8>> = (0..s.len())
         .step_by(2)

@@ -117,3 +117,73 @@ fn usage_sign_checks_the_specification_example_and_points_at_a_bad_check() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("usage_sign.check at character 33"), "{err}");
 }
+
+/// The hex and credentials of a checked-in case.
+fn case(group: &str, id: &str) -> (String, serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../conformance/cases/{group}.json"));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let case = file["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no case {id}"));
+    (
+        case["request"]["input"]["hex"].as_str().unwrap().to_owned(),
+        case["request"]["credentials"].clone(),
+    )
+}
+
+/// `decode` and `validate` apply what §4 requires: without keys, the scheme rules and a
+/// Register's announced key; with `--keys`, every tag.
+#[test]
+fn decode_and_validate_check_authentication() {
+    let dir = services::scratch("conformance-auth");
+    let keys = dir.join("keys.json");
+    let run = |command: &str, group: &str, id: &str, with_keys: bool| {
+        let (hex, credentials) = case(group, id);
+        std::fs::write(&keys, credentials.to_string()).unwrap();
+        let input = dir.join("frame.hex");
+        std::fs::write(&input, hex + "\n").unwrap();
+        let mut c = Command::new(bin());
+        c.arg(command).arg(&input);
+        if command == "validate" {
+            c.args(["--lowest-floor", "-1", "--highest-floor", "18"]);
+        }
+        if with_keys {
+            c.arg("--keys").arg(&keys);
+        }
+        let out = c.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    for command in ["decode", "validate"] {
+        for (id, code) in [
+            ("alarm_mac_only", "auth.signature_required"),
+            ("maintenanceSession_mac_only", "auth.signature_required"),
+            ("register_scheme_1", "auth.wrong_scheme"),
+            ("register_announces_small_order_key", "auth.bad_public_key"),
+            ("register_announces_off_curve_key", "auth.bad_public_key"),
+        ] {
+            let (status, text) = run(command, "auth", &format!("auth.{id}"), false);
+            assert_eq!(status, Some(1), "{command} {id}: {text}");
+            assert!(text.contains(code), "{command} {id}: {text}");
+        }
+        // A tampered tag needs the key to be caught.
+        let (status, _) = run(command, "auth", "auth.mac_tampered_tag", false);
+        assert_eq!(status, Some(0), "{command} without keys");
+        let (status, text) = run(command, "auth", "auth.mac_tampered_tag", true);
+        assert_eq!(status, Some(1), "{command}: {text}");
+        assert!(text.contains("auth.bad_tag"), "{command}: {text}");
+        for id in ["status.bytes", "register.bytes", "alarm.bytes", "ack.bytes"] {
+            let (status, text) = run(command, "kinds", &format!("kinds.{id}"), true);
+            assert_eq!(status, Some(0), "{command} {id}: {text}");
+        }
+    }
+}

@@ -445,6 +445,11 @@ fn verifying_key(public_key: &[u8; 32]) -> Result<VerifyingKey, AuthError> {
         .ok_or(AuthError::BadPublicKey)
 }
 
+/// Whether a public key is a valid, strong (not small-order) Ed25519 point.
+pub(crate) fn check_public_key(public_key: &[u8; 32]) -> Result<(), AuthError> {
+    verifying_key(public_key).map(|_| ())
+}
+
 pub(crate) fn verify_signature(
     public_key: &[u8; 32],
     message: &[u8],

@@ -338,6 +338,39 @@ impl Frame {
         mac_ok(macs, MacPurpose::Downlink, signed, tag)
     }
 
+    /// What a receiver checks without the device's keys (`docs/protocol.md` §4): the scheme
+    /// rules ([`Frame::check_scheme`]), and for a Register that the public key it announces is
+    /// a valid, strong Ed25519 point. A tool that holds no keys (a certifier's, a gateway's)
+    /// still refuses an unsigned Alarm and a Register announcing a weak key.
+    ///
+    /// ```
+    /// use liftspec_protocol::{auth::DeviceKeys, message::*, wire::{self, DeviceId, Envelope}};
+    /// use liftspec_model::time::Timestamp;
+    /// let keys = DeviceKeys::from_seed([7; 32], [9; 32])?;
+    /// let alarm = Body::Alarm(AlarmMessage {
+    ///     alarm_id: 1, stage: AlarmStage::Raised, floor: None, at: Timestamp::from_millis(0),
+    /// });
+    /// let envelope = Envelope {
+    ///     device: DeviceId::parse("T-1")?, epoch: 1, seq: 1, sent_at: Timestamp::from_millis(0),
+    ///     body: alarm,
+    /// };
+    /// let bytes = wire::encode(&envelope, &keys)?;
+    /// assert!(wire::decode(&bytes)?.check_unkeyed().is_ok());
+    /// // The same Alarm re-tagged with only a MAC (scheme byte 1) is refused with no key at hand.
+    /// let mut mac_only = bytes[..bytes.len() - 64].to_vec();
+    /// mac_only[3] = 1;
+    /// mac_only.extend([0u8; 16]);
+    /// assert_eq!(wire::decode(&mac_only)?.check_unkeyed().unwrap_err().code(), "auth.signature_required");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_unkeyed(&self) -> Result<(), AuthError> {
+        self.check_scheme()?;
+        if let Body::Register(register) = &self.envelope.body {
+            crate::auth::check_public_key(&register.public_key)?;
+        }
+        Ok(())
+    }
+
     /// The scheme rules of `docs/protocol.md` §4: kinds with one required scheme use it, kinds
     /// that must be signed are not only MACed, and scheme 3 is Register's alone. They need no
     /// key, so a tool without the device's keys still refuses an unsigned Alarm. [`verify`]
