@@ -24,29 +24,41 @@ TAG_LEN = {1: 16, 2: 64, 3: 80}
 SCHEME_NAME = {1: "hmacSha256", 2: "ed25519", 3: "ed25519Hmac"}
 UPLINK_LABEL = b"liftspec/2 mac device-to-platform"
 DOWNLINK_LABEL = b"liftspec/2 mac platform-to-device"
+# Section 3: refuse over-long varints. Only the conformance suite's own test turns this off, to
+# show that the suite catches an implementation that reads them.
+CANONICAL = True
 
 
 class FrameError(Exception):
-    """The bytes are not a version-2 frame; the message names the byte offset."""
+    """The bytes are not a version-2 frame; the message names the byte offset, `code` is the
+    error code of section 13."""
+
+    def __init__(self, message, code="decode.body"):
+        super().__init__(message)
+        self.code = code
 
 
 class Reader:
     """Reads postcard values from bytes (docs/protocol.md, section 3)."""
 
-    def __init__(self, data, offset=0):
+    def __init__(self, data, offset=0, part="decode.header"):
         self.data = data
         self.pos = offset
+        self.part = part  # the code of an error here: decode.header, then decode.body
+
+    def fail(self, message):
+        raise FrameError(message, self.part)
 
     def byte(self):
         if self.pos >= len(self.data):
-            raise FrameError(f"byte {self.pos}: unexpected end")
+            self.fail(f"byte {self.pos}: unexpected end")
         b = self.data[self.pos]
         self.pos += 1
         return b
 
     def take(self, n):
         if self.pos + n > len(self.data):
-            raise FrameError(f"byte {self.pos}: {n} bytes needed, {len(self.data) - self.pos} left")
+            self.fail(f"byte {self.pos}: {n} bytes needed, {len(self.data) - self.pos} left")
         out = self.data[self.pos:self.pos + n]
         self.pos += n
         return out
@@ -61,11 +73,12 @@ class Reader:
             shift += 7
             if b & 0x80 == 0:
                 if value >= 1 << bits:
-                    raise FrameError(f"byte {start}: varint overflows u{bits}")
-                if i > 0 and b == 0:
-                    raise FrameError(f"byte {start}: over-long varint (not canonical)")
+                    self.fail(f"byte {start}: varint overflows u{bits}")
+                if i > 0 and b == 0 and CANONICAL:
+                    raise FrameError(f"byte {start}: over-long varint (not canonical)",
+                                     "decode.non_canonical")
                 return value
-        raise FrameError(f"byte {start}: varint longer than {max_bytes} bytes")
+        self.fail(f"byte {start}: varint longer than {max_bytes} bytes")
 
     def u8(self):
         return self.byte()
@@ -96,7 +109,7 @@ class Reader:
         at = self.pos
         b = self.byte()
         if b > 1:
-            raise FrameError(f"byte {at}: bool must be 0 or 1, found {b}")
+            self.fail(f"byte {at}: bool must be 0 or 1, found {b}")
         return b == 1
 
     def option(self, read):
@@ -108,7 +121,7 @@ class Reader:
         try:
             return self.take(n).decode("utf-8")
         except UnicodeDecodeError as e:
-            raise FrameError(f"byte {at}: invalid UTF-8 ({e.reason})")
+            self.fail(f"byte {at}: invalid UTF-8 ({e.reason})")
 
     def seq(self, read):
         return [read() for _ in range(self.varint(64))]
@@ -117,7 +130,7 @@ class Reader:
         at = self.pos
         index = self.varint(32)
         if index >= len(names):
-            raise FrameError(f"byte {at}: variant {index} unknown (0-{len(names) - 1})")
+            self.fail(f"byte {at}: variant {index} unknown (0-{len(names) - 1})")
         return names[index]
 
     def timestamp(self):
@@ -305,33 +318,45 @@ KINDS = {
 }
 
 
+DEVICE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
+
+
 def decode_frame(data):
-    """Decodes a frame's bytes into its JSON form (a dict), or raises FrameError."""
+    """Decodes a frame's bytes into its JSON form (a dict), or raises FrameError. The checks
+    run in the order of section 2, so the first failure's code is the one every
+    implementation reports."""
     if len(data) > 16 * 1024:
-        raise FrameError(f"frame too long: {len(data)} bytes")
+        raise FrameError(f"frame too long: {len(data)} bytes", "decode.too_long")
     if len(data) < 4 + 16:
-        raise FrameError(f"frame too short: {len(data)} bytes")
+        raise FrameError(f"frame too short: {len(data)} bytes", "decode.too_short")
     if data[0] != MAGIC:
-        raise FrameError(f"byte 0: expected magic 0x4C, found {data[0]:#04x}")
+        raise FrameError(f"byte 0: expected magic 0x4C, found {data[0]:#04x}", "decode.bad_magic")
     if data[1] != VERSION:
-        raise FrameError(f"byte 1: protocol version {data[1]} is not supported")
+        raise FrameError(f"byte 1: protocol version {data[1]} is not supported",
+                         "decode.unsupported_version")
     if data[3] not in TAG_LEN:
-        raise FrameError(f"byte 3: unknown authentication scheme {data[3]}")
+        raise FrameError(f"byte 3: unknown authentication scheme {data[3]}",
+                         "decode.unknown_auth_scheme")
     tag_start = len(data) - TAG_LEN[data[3]]
     if tag_start < 4:
-        raise FrameError(f"frame too short: {len(data)} bytes")
+        raise FrameError(f"frame too short: {len(data)} bytes", "decode.too_short")
+    if data[2] not in KINDS:
+        raise FrameError(f"byte 2: unknown message kind {data[2]}", "decode.unknown_kind")
     signed = data[:tag_start]
-    r = Reader(signed, 4)
+    r = Reader(signed, 4, "decode.header")
     device = r.string()
+    if not 1 <= len(device) <= 64 or not set(device) <= DEVICE_CHARS:
+        raise FrameError(f"byte 4: device id {device!r} is not 1-64 of A-Z a-z 0-9 - _ . :",
+                         "decode.header")
     epoch = r.u32()
     seq = r.u64()
     sent_at = r.timestamp()
-    if data[2] not in KINDS:
-        raise FrameError(f"byte 2: unknown message kind {data[2]}")
     name, read_body = KINDS[data[2]]
+    r.part = "decode.body"
     body = read_body(r)
     if r.pos != len(signed):
-        raise FrameError(f"byte {r.pos}: {len(signed) - r.pos} unexpected bytes before the tag")
+        raise FrameError(f"byte {r.pos}: {len(signed) - r.pos} unexpected bytes before the tag",
+                         "decode.trailing_bytes")
     return {
         "version": data[1],
         "device": device,
