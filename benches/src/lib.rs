@@ -39,7 +39,7 @@ fn envelope(seq: u64, body: Body) -> Envelope {
         device: DeviceId::parse("HZ-T-000123").expect("valid id"),
         epoch: 0x2D1F_0A37,
         seq,
-        sent_at: Timestamp::from_millis(T0 + 1000),
+        sent_at: Timestamp::from_millis(T0 + seq as i64 * 1000),
         body,
     }
 }
@@ -47,7 +47,7 @@ fn envelope(seq: u64, body: Body) -> Envelope {
 /// A moving car's status, every optional field filled.
 pub fn status() -> Envelope {
     envelope(
-        1042,
+        2,
         Body::Status(Status {
             mode: ServiceMode::Normal,
             moving: true,
@@ -70,7 +70,7 @@ pub fn status() -> Envelope {
 /// A fault raised at floor 7.
 pub fn event() -> Envelope {
     envelope(
-        1043,
+        4,
         Body::Event(EventMessage {
             code: EventCode::from_number(4),
             state: EventState::Raised,
@@ -83,7 +83,7 @@ pub fn event() -> Envelope {
 /// A half-monthly session with all 31 items, two technicians and the use unit's confirmation.
 pub fn maintenance_session() -> Envelope {
     envelope(
-        1044,
+        7,
         Body::MaintenanceSession(Box::new(MaintenanceSession {
             session_id: "S-20261129-01".into(),
             maintenance_unit: "91350100M000100Y43".parse().expect("valid code"),
@@ -97,11 +97,11 @@ pub fn maintenance_session() -> Envelope {
                 MaintenanceTier::HalfMonthly,
             )
             .collect(),
-            started_at: Timestamp::from_millis(T0 - 50 * 60_000),
-            ended_at: Timestamp::from_millis(T0),
+            started_at: Timestamp::from_millis(T0),
+            ended_at: Timestamp::from_millis(T0 + 50 * 60_000),
             confirmation: Some(UseUnitConfirmation {
                 confirmed_by: "王工".into(),
-                confirmed_at: Timestamp::from_millis(T0 + 1000),
+                confirmed_at: Timestamp::from_millis(T0 + 55 * 60_000),
             }),
         })),
     )
@@ -607,6 +607,40 @@ mod tests {
             let mut pb = pb_send(&env, &keys);
             pb.tag[0] ^= 1;
             assert!(pb_receive(&pb, &creds, &ctx).is_err(), "{name}");
+        }
+    }
+
+    /// The samples are the golden vectors' messages, byte for byte, so the sizes the README
+    /// gives are the vectors' sizes.
+    #[test]
+    fn the_samples_are_the_golden_vectors() {
+        let vectors = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../crates/liftspec-protocol/vectors");
+        for (name, env) in samples() {
+            let hex = std::fs::read_to_string(vectors.join(format!("{name}.hex"))).unwrap();
+            let frame = wire::encode(&env, &keys()).unwrap();
+            let frame: String = frame.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(frame, hex.trim(), "{name}");
+        }
+    }
+
+    /// The README's table of bytes per message is what `sizes` measures now.
+    #[test]
+    fn the_readme_sizes_table_is_current() {
+        let readme = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+        )
+        .unwrap();
+        for (name, env) in samples() {
+            let s = sizes(&env);
+            let row = format!(
+                "| {name} | {} ({}) | {} | {} | {} |",
+                s.liftspec, s.tag, s.liftspec_untagged, s.protobuf, s.json
+            );
+            assert!(
+                readme.contains(&row),
+                "README lacks {row:?} (cargo run -p liftspec-benches --example sizes)"
+            );
         }
     }
 
