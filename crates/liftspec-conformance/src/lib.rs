@@ -7,7 +7,7 @@
 //!   reference answers each as the text requires;
 //! - [`adapter`]: the JSON-lines protocol between the runner and an implementation's adapter
 //!   (`docs/conformance.md`), and a server for it;
-//! - [`reference`]: the reference adapter, answered by `liftspec-protocol`;
+//! - [`reference`](mod@reference): the reference adapter, answered by `liftspec-protocol`;
 //! - [`runner`]: runs a suite against an adapter command, with a timeout per case and an
 //!   expected-failure list; a crashing or hanging adapter fails its cases and the run goes on;
 //! - [`report`]: the run as JSON, JUnit XML and a self-contained HTML certificate.
