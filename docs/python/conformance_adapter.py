@@ -277,6 +277,67 @@ def command_rules(frame):
                 invalid(f"body.command.action.comfort.{field}")
 
 
+# --- Identifiers inside bodies (section 6.16) -------------------------------------------------
+
+PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+             50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82}
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+TABLE_SIZES = {"A": [31, 13, 15, 17], "B": [30, 13, 9, 14], "C": [20, 8, 10, 14], "D": [33, 5, 12, 13]}
+
+
+def registration_code_ok(s):
+    return (len(s) == 20 and s.isascii() and s.isdigit() and 3000 <= int(s[:4]) <= 3999
+            and int(s[4:6]) in PROVINCES and 1950 <= int(s[10:14]) <= 2099
+            and 1 <= int(s[14:16]) <= 12)
+
+
+def equipment_code_ok(s):
+    return (18 <= len(s) <= 20 and all(c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" for c in s)
+            and s[:4].isdigit())
+
+
+def credit_code_ok(s):
+    if len(s) != 18 or any(c not in CREDIT_CHARS for c in s) or not s[2:8].isdigit():
+        return False
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(s, CREDIT_WEIGHTS))
+    return s[17] == CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+def opaque_ok(s):
+    return 1 <= len(s) <= 64 and set(s) <= lf.DEVICE_CHARS
+
+
+def item(s):
+    """The canonical spelling of a TSG T5002 item id, or None when it is not one."""
+    m = re.fullmatch(r"([A-D])([1-4])-([0-9]{1,3})", s)
+    if not m:
+        return None
+    number = int(m.group(3))
+    if not 1 <= number <= TABLE_SIZES[m.group(1)][int(m.group(2)) - 1]:
+        return None
+    return f"{m.group(1)}{m.group(2)}-{number:02d}"
+
+
+def check_ids(name, body, code):
+    """Refuses a body whose identifiers are malformed (with `code`); returns the body with its
+    items spelled canonically, and whether they already were."""
+    fine = True
+    if name == "register":
+        fine = (registration_code_ok(body["lift"]) and credit_code_ok(body["manufacturer"])
+                and (body["equipmentCode"] is None or equipment_code_ok(body["equipmentCode"])))
+    elif name == "maintenanceSession":
+        fine = credit_code_ok(body["maintenanceUnit"]) and all(map(opaque_ok, body["technicians"]))
+        items = [item(i) for i in body["itemsDone"]]
+        if fine and None not in items:
+            canonical = items == body["itemsDone"]
+            return dict(body, itemsDone=items), canonical
+        fine = False
+    if not fine:
+        raise Refused(code)
+    return body, True
+
+
 # --- Times ------------------------------------------------------------------------------------
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -488,6 +549,8 @@ def from_json(text):
         raise Refused("json.syntax")
     (name, value), = body.items()
     kind, fields = BODIES[name]
+    body_bytes = struct(fields, value)  # the shapes and types first, then the identifiers
+    value, _ = check_ids(name, value, "json.syntax")
     body_bytes = struct(fields, value)
     auth = v["auth"]
     if not isinstance(auth, dict) or set(auth) != {"scheme", "tag"} or auth["scheme"] not in SCHEMES \
@@ -514,6 +577,10 @@ def frame_op(request):
         frame = lf.decode_frame(data)
     except lf.FrameError as e:
         raise Refused(e.code)
+    (name, body), = frame["body"].items()
+    _, canonical = check_ids(name, body, "decode.body")
+    if not canonical:
+        raise Refused("decode.non_canonical")
     keys = request["credentials"]
     authenticate(data, frame, bytes.fromhex(keys["macKey"]), bytes.fromhex(keys["publicKey"]))
     sequencing(frame)

@@ -8,6 +8,7 @@
 
 mod auth;
 mod frames;
+mod identifiers;
 mod json_form;
 mod rules;
 pub mod sample;
@@ -148,6 +149,7 @@ pub fn suite() -> Result<Suite, GenerateError> {
         frames::layout(),
         frames::canonical(),
         auth::auth(),
+        identifiers::identifiers(),
         rules::rules(),
         json_form::json_form(),
         stream::stream_group(),
