@@ -77,10 +77,19 @@ pub(crate) fn read_credentials(
     ))
 }
 
+/// 32 bytes of hex (either case). Only hex digits: `u8::from_str_radix` alone would also read a
+/// `+` sign.
 fn from_hex32(s: &str, what: &str) -> Result<[u8; 32], Failure> {
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+    let bytes: Option<Vec<u8>> = s
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let digit = |c: u8| (c as char).to_digit(16);
+            match pair {
+                [hi, lo] => Some((digit(*hi)? * 16 + digit(*lo)?) as u8),
+                _ => None,
+            }
+        })
         .collect();
     bytes
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
@@ -151,4 +160,21 @@ pub(crate) fn sign(args: SignArgs) -> Result<ExitCode, Failure> {
         wire::encode(&envelope, &keys).map_err(|e| Failure(format!("{e} ({})", e.code())))?;
     println!("{}", to_hex(&frame));
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_hex32;
+
+    #[test]
+    fn keys_are_hex_digits_only() {
+        let good = "11".repeat(32);
+        assert_eq!(from_hex32(&good, "k").ok(), Some([0x11; 32]));
+        assert_eq!(from_hex32(&good.to_uppercase(), "k").ok(), Some([0x11; 32]));
+        // A sign is not a digit, though `from_str_radix` reads "+1" as 1.
+        let signed = format!("+1{}", &good[2..]);
+        assert!(from_hex32(&signed, "k").is_err());
+        assert!(from_hex32(&good[1..], "k").is_err());
+        assert!(from_hex32(&"1".repeat(65), "k").is_err());
+    }
 }
