@@ -288,13 +288,17 @@ const STDERR_TAIL: usize = 2_000;
 
 impl Adapter {
     fn start(command: &str) -> std::io::Result<Self> {
-        let mut child = Command::new("sh")
-            .arg("-c")
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
             .arg(command)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
+            .stderr(Stdio::piped());
+        // A process group of its own, so that killing the adapter also kills what `sh` started
+        // (`sh -c` may fork the command rather than become it).
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut sh, 0);
+        let mut child = sh.spawn()?;
         let (stdin, stdout, stderr) =
             match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
                 (Some(i), Some(o), Some(e)) => (i, o, e),
@@ -390,7 +394,14 @@ impl Adapter {
 }
 
 impl Drop for Adapter {
+    /// Kills the adapter's whole process group (it leads one: see [`Adapter::start`]), then
+    /// reaps it.
     fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -116,6 +116,22 @@ fn a_hanging_adapter_times_out_case_by_case() {
     for r in run.results.iter().filter(|r| signs.contains(&r.id)) {
         assert_eq!(r.actual, Actual::Timeout(400));
     }
+    // Every hung adapter was killed, not only the shell that started it.
+    let left = std::process::Command::new("pgrep")
+        .args([
+            "-f",
+            &format!(
+                "{} hang-on-usage-sign",
+                env!("CARGO_BIN_EXE_liftspec-broken-adapter")
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "hung adapters left running: {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
 }
 
 #[test]
