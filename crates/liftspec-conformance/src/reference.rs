@@ -58,10 +58,7 @@ fn frame(
     credentials: &Credentials,
     installation: &Installation,
 ) -> Result<Value, Rejection> {
-    let bytes = match input {
-        FrameInput::Hex(hex) => unhex(hex)?,
-        FrameInput::Json(text) => json::from_json(text).map_err(|e| reject(e.code()))?,
-    };
+    let bytes = frame_bytes(input)?;
     let frame = wire::decode(&bytes).map_err(|e| reject(e.code()))?;
     let credentials =
         DeviceCredentials::new(key(&credentials.mac_key)?, key(&credentials.public_key)?);
@@ -90,9 +87,23 @@ fn frame(
     } else {
         validate::validate_platform(&frame.envelope).map_err(invalid)?;
     }
-    let text = json::decoded_to_json(frame, &bytes).map_err(|e| reject(e.code()))?;
+    accepted_frame(frame, &bytes)
+}
+
+/// A frame request's bytes: the hex as given, or the JSON form rebuilt (§10).
+pub fn frame_bytes(input: &FrameInput) -> Result<Vec<u8>, Rejection> {
+    match input {
+        FrameInput::Hex(hex) => unhex(hex),
+        FrameInput::Json(text) => json::from_json(text).map_err(|e| reject(e.code())),
+    }
+}
+
+/// The value a `frame` request is accepted with: the decoded frame's JSON form and its exact
+/// bytes (docs/conformance.md).
+pub fn accepted_frame(frame: wire::Frame, bytes: &[u8]) -> Result<Value, Rejection> {
+    let text = json::decoded_to_json(frame, bytes).map_err(|e| reject(e.code()))?;
     let value: Value = serde_json::from_str(&text).map_err(|_| reject("json.output"))?;
-    Ok(json!({ "json": value, "hex": crate::hex(&bytes) }))
+    Ok(json!({ "json": value, "hex": crate::hex(bytes) }))
 }
 
 fn stream(hex: &str) -> Result<Value, Rejection> {

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use liftspec_conformance::adapter::{serve, Answer, Implementation};
 use liftspec_conformance::case::{FrameInput, Rejection, Request};
 use liftspec_conformance::reference;
-use liftspec_protocol::{json, usage_sign::UsageSign, validate, wire};
+use liftspec_protocol::{usage_sign::UsageSign, validate, wire};
 
 const DEFECTS: [&str; 7] = [
     "none",
@@ -38,17 +38,7 @@ fn reject(code: &str) -> Answer {
 }
 
 fn frame_bytes(input: &FrameInput) -> Result<Vec<u8>, Answer> {
-    match input {
-        FrameInput::Hex(hex) => (0..hex.len())
-            .step_by(2)
-            .map(|i| {
-                hex.get(i..i + 2)
-                    .and_then(|p| u8::from_str_radix(p, 16).ok())
-            })
-            .collect::<Option<Vec<u8>>>()
-            .ok_or_else(|| reject("request.bad_hex")),
-        FrameInput::Json(text) => json::from_json(text).map_err(|e| reject(e.code())),
-    }
+    reference::frame_bytes(input).map_err(Answer::Reject)
 }
 
 /// Everything the reference does for a frame, but no tag is checked.
@@ -93,15 +83,9 @@ fn skip_tag_check(request: &Request) -> Answer {
 }
 
 fn accept_frame(frame: wire::Frame, bytes: &[u8]) -> Answer {
-    match json::decoded_to_json(frame, bytes)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-    {
-        Some(value) => Answer::Accept(serde_json::json!({
-            "json": value,
-            "hex": bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
-        })),
-        None => reject("json.output"),
+    match reference::accepted_frame(frame, bytes) {
+        Ok(value) => Answer::Accept(value),
+        Err(r) => Answer::Reject(r),
     }
 }
 
