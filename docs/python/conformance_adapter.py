@@ -261,6 +261,12 @@ def body_rules(frame, inst):
             invalid("body.maintenanceSession.technicians")
         if millis(b["endedAt"]) < millis(b["startedAt"]):
             invalid("body.maintenanceSession.endedAt")
+        for i, item in enumerate(b["itemsDone"]):
+            if item in b["itemsDone"][:i]:
+                invalid(f"body.maintenanceSession.itemsDone[{i}]")
+        confirmation = b["confirmation"]
+        if confirmation is not None and millis(confirmation["confirmedAt"]) < millis(b["endedAt"]):
+            invalid("body.maintenanceSession.confirmation.confirmedAt")
     elif name == "heartbeat":
         percent("body.heartbeat.batteryPercent", b["batteryPercent"], 100)
     command_rules(frame)

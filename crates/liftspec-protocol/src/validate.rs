@@ -343,6 +343,27 @@ pub fn validate(envelope: &Envelope, ctx: &ValidationContext) -> Result<(), Vali
             if m.ended_at < m.started_at {
                 return fail("body.maintenanceSession.endedAt", "before startedAt");
             }
+            // A record lists each item it did once: a repeat is a fault of the recorder, and
+            // would count twice towards the items a tier requires.
+            let mut seen = alloc::collections::BTreeSet::new();
+            for (i, item) in m.items_done.iter().enumerate() {
+                if !seen.insert(*item) {
+                    return fail(
+                        &alloc::format!("body.maintenanceSession.itemsDone[{i}]"),
+                        alloc::format!("item {item} is listed twice"),
+                    );
+                }
+            }
+            // The use unit supervises the maintenance on site and confirms it (Hangzhou
+            // Regulation art. 20(6), 对维护保养进行现场监督和确认): it confirms work that is done.
+            if let Some(c) = &m.confirmation {
+                if c.confirmed_at < m.ended_at {
+                    return fail(
+                        "body.maintenanceSession.confirmation.confirmedAt",
+                        "before endedAt: the work was confirmed before it ended",
+                    );
+                }
+            }
         }
         Body::Heartbeat(h) => percent_ok("body.heartbeat.batteryPercent", h.battery_percent, 100)?,
         Body::Ack(_) | Body::Nack(_) | Body::Discarded(_) | Body::Resume(_) => {}

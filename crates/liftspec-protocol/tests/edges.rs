@@ -145,6 +145,45 @@ fn capabilities_declare_device_kind_bytes_once_and_may_be_newer() {
     }
 }
 
+#[test]
+fn a_maintenance_session_lists_each_item_once_and_is_confirmed_when_done() {
+    let (_, Body::MaintenanceSession(session)) = bodies()
+        .into_iter()
+        .find(|(name, _)| *name == "maintenance_session")
+        .unwrap()
+    else {
+        unreachable!()
+    };
+    let check = |m: &liftspec_protocol::message::MaintenanceSession| {
+        let env = envelope(1, Body::MaintenanceSession(Box::new(m.clone())));
+        validate(&env, &ValidationContext::new(-1, 18, 1750, env.sent_at)).map_err(|e| e.path)
+    };
+    // Each item at most once: the repeat is named by its index.
+    let mut m = (*session).clone();
+    assert!(m.items_done.len() >= 2);
+    let first = m.items_done[0];
+    m.items_done.push(first);
+    let repeat = m.items_done.len() - 1;
+    assert_eq!(
+        check(&m),
+        Err(format!("body.maintenanceSession.itemsDone[{repeat}]"))
+    );
+    // Confirmed at the end: accepted; a millisecond before it: refused (art. 20(6)).
+    let mut m = (*session).clone();
+    let confirmation = m.confirmation.as_mut().unwrap();
+    confirmation.confirmed_at = m.ended_at;
+    assert_eq!(check(&m), Ok(()));
+    let confirmation = m.confirmation.as_mut().unwrap();
+    confirmation.confirmed_at = Timestamp::from_millis(m.ended_at.millis() - 1);
+    assert_eq!(
+        check(&m),
+        Err("body.maintenanceSession.confirmation.confirmedAt".to_owned())
+    );
+    // Unconfirmed is not a fault of the record (the credit rules count it).
+    m.confirmation = None;
+    assert_eq!(check(&m), Ok(()));
+}
+
 proptest! {
     /// A recorded file of any bytes, in any format: never a panic, every item inside the file
     /// and in order, and every well-formed frame written as hex lines comes back.

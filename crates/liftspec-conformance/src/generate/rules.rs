@@ -385,6 +385,35 @@ pub(crate) fn rules() -> Group {
         session(|m| m.ended_at = Timestamp::from_millis(m.started_at.millis() - 1)),
         "body.maintenanceSession.endedAt",
     );
+    r.reject(
+        "session_item_twice",
+        B,
+        "MaintenanceSession listing its first item again at the end: each item at most once.",
+        session(|m| {
+            let first = m.items_done[0];
+            m.items_done.push(first);
+        }),
+        &format!(
+            "body.maintenanceSession.itemsDone[{}]",
+            sample::maintenance_session().items_done.len()
+        ),
+    );
+    r.boundary(
+        "session_confirmation",
+        B,
+        "MaintenanceSession confirmed by the use unit at its end / 1 ms before it (art. 20(6): confirmed work is done work)",
+        session(|m| {
+            if let Some(c) = &mut m.confirmation {
+                c.confirmed_at = m.ended_at;
+            }
+        }),
+        session(|m| {
+            if let Some(c) = &mut m.confirmation {
+                c.confirmed_at = Timestamp::from_millis(m.ended_at.millis() - 1);
+            }
+        }),
+        "body.maintenanceSession.confirmation.confirmedAt",
+    );
     r.boundary(
         "comfort_text",
         B,
