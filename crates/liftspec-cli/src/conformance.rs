@@ -65,11 +65,12 @@ pub(crate) fn conformance(command: ConformanceCommand) -> Result<ExitCode, Failu
                 name: "liftspec reference (liftspec-protocol)".to_owned(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),
             };
+            let mut reference = reference::Reference::default();
             serve(
                 std::io::stdin().lock(),
                 std::io::stdout().lock(),
                 &me,
-                reference::answer,
+                |request| reference.answer(request),
             )?;
             Ok(ExitCode::SUCCESS)
         }
@@ -77,8 +78,9 @@ pub(crate) fn conformance(command: ConformanceCommand) -> Result<ExitCode, Failu
             let suite = generate::suite()?;
             generate::write(&suite, &out)?;
             println!(
-                "{} cases in {} files written to {} (SHA-256 {})",
+                "{} cases and {} scenarios in {} files written to {} (SHA-256 {})",
                 suite.cases().count(),
+                suite.scenarios().count(),
                 suite.files.len(),
                 out.display(),
                 suite.hash()
@@ -121,8 +123,13 @@ fn run(args: RunArgs) -> Result<ExitCode, Failure> {
             Outcome::Fail => "FAIL",
             Outcome::UnexpectedPass => "PASS, but on the expected-failure list:",
         };
+        let step = r
+            .step
+            .as_deref()
+            .map(|s| format!(" [{s}]"))
+            .unwrap_or_default();
         println!(
-            "{} {} ({}): {}",
+            "{} {} ({}){step}: {}",
             paint.bad(label),
             r.id,
             r.clause,

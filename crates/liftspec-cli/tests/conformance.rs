@@ -58,6 +58,11 @@ done"#;
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("FAIL kinds.status.bytes"), "{stdout}");
+    // A scenario names the step that failed: here the first, the start.
+    assert!(
+        stdout.contains("FAIL terminal.registration (§6.1 Register) [step 1 of 5: terminalStart]"),
+        "{stdout}"
+    );
     assert!(
         stdout
             .lines()

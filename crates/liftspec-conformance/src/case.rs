@@ -7,12 +7,13 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use liftspec_model::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The version of the suite's format and contents; it changes whenever a case changes.
-pub const SUITE_VERSION: &str = "1.0.0";
+pub const SUITE_VERSION: &str = "1.1.0";
 
 /// One check: a request and the answer the specification requires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,91 @@ pub enum Request {
         /// The scanned text.
         payload: String,
     },
+    /// Scenario step, terminal under test: start a terminal (a fresh store) as `device`,
+    /// numbering from 1 in `epoch`, keeping at most `capacity` non-critical frames (§8.1, §8.3).
+    /// Accepted: any value.
+    #[serde(rename_all = "camelCase")]
+    TerminalStart {
+        /// The scenario's session (one terminal or platform per session).
+        session: String,
+        /// The device id.
+        device: String,
+        /// The epoch to number in.
+        epoch: u32,
+        /// The device's secrets.
+        keys: TerminalKeys,
+        /// Non-critical frames the outbox keeps before it drops the oldest.
+        capacity: u32,
+    },
+    /// Scenario step: the terminal's application hands its outbox a message at `at`.
+    /// Accepted: `{"seq": n}`, the number it was given; refused with the outbox's code.
+    #[serde(rename_all = "camelCase")]
+    TerminalEnqueue {
+        /// The session.
+        session: String,
+        /// The terminal's clock.
+        at: Timestamp,
+        /// The body in its JSON form (`{"status": {…}}`, §10).
+        body: Value,
+    },
+    /// Scenario step: what the terminal sends at `at`. Accepted: `{"frames": [hex, …]}`, in the
+    /// order they are sent.
+    #[serde(rename_all = "camelCase")]
+    TerminalPoll {
+        /// The session.
+        session: String,
+        /// The terminal's clock.
+        at: Timestamp,
+    },
+    /// Scenario step: a frame arrives at the terminal from the platform (or from anywhere).
+    /// Accepted: any value; refused with the code of §8.6's check that failed.
+    #[serde(rename_all = "camelCase")]
+    TerminalReceive {
+        /// The session.
+        session: String,
+        /// The terminal's clock.
+        at: Timestamp,
+        /// The frame's bytes, hex.
+        frame: String,
+    },
+    /// Scenario step: the power is cut and comes back; the terminal continues from what its
+    /// store kept. Accepted: any value.
+    #[serde(rename_all = "camelCase")]
+    TerminalReboot {
+        /// The session.
+        session: String,
+        /// The terminal's clock.
+        at: Timestamp,
+    },
+    /// Scenario step, platform under test: start a receiver for `device` with its credentials
+    /// and installation, numbering its own frames to the device in `epoch`. Accepted: any value.
+    #[serde(rename_all = "camelCase")]
+    PlatformStart {
+        /// The session.
+        session: String,
+        /// The device id.
+        device: String,
+        /// The device's registered keys.
+        credentials: Credentials,
+        /// The installation the body rules use.
+        installation: Installation,
+        /// The platform's epoch for its frames to this device.
+        epoch: u32,
+    },
+    /// Scenario step: a frame arrives at the platform at `at`. Accepted:
+    /// `{"replies": [hex, …], "delivered": [seq, …], "skipped": [{"fromSeq", "throughSeq",
+    /// "reason"}, …]}`: the frames it sends back, the numbers its application receives now, in
+    /// order, and the numbers it passes over. Refused (nothing changes, nothing is answered)
+    /// with the code of §8.2's check that failed.
+    #[serde(rename_all = "camelCase")]
+    PlatformReceive {
+        /// The session.
+        session: String,
+        /// The platform's clock.
+        at: Timestamp,
+        /// The frame's bytes, hex.
+        frame: String,
+    },
 }
 
 impl Request {
@@ -69,8 +155,39 @@ impl Request {
             Self::Frame { .. } => "frame",
             Self::Stream { .. } => "stream",
             Self::UsageSign { .. } => "usageSign",
+            Self::TerminalStart { .. } => "terminalStart",
+            Self::TerminalEnqueue { .. } => "terminalEnqueue",
+            Self::TerminalPoll { .. } => "terminalPoll",
+            Self::TerminalReceive { .. } => "terminalReceive",
+            Self::TerminalReboot { .. } => "terminalReboot",
+            Self::PlatformStart { .. } => "platformStart",
+            Self::PlatformReceive { .. } => "platformReceive",
         }
     }
+
+    /// The scenario session a step belongs to (`None` for a stateless request).
+    pub fn session(&self) -> Option<&str> {
+        match self {
+            Self::Frame { .. } | Self::Stream { .. } | Self::UsageSign { .. } => None,
+            Self::TerminalStart { session, .. }
+            | Self::TerminalEnqueue { session, .. }
+            | Self::TerminalPoll { session, .. }
+            | Self::TerminalReceive { session, .. }
+            | Self::TerminalReboot { session, .. }
+            | Self::PlatformStart { session, .. }
+            | Self::PlatformReceive { session, .. } => Some(session),
+        }
+    }
+}
+
+/// A terminal's secrets, hex: what a vendor provisions into the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TerminalKeys {
+    /// The 32-byte MAC key shared with the platform.
+    pub mac_key: String,
+    /// The 32-byte Ed25519 seed (RFC 8032 private key).
+    pub seed: String,
 }
 
 /// A frame as given to the implementation.
@@ -114,6 +231,11 @@ pub enum Expected {
     Accept(Value),
     /// Rejected with this code (and this field path, when given).
     Reject(Rejection),
+    /// Accepted, with a value that this pattern matches (scenario steps): an object matches
+    /// when each of its members matches the value's member of that name (other members are
+    /// not compared), an array when it has as many elements and each matches, anything else
+    /// when equal. Frames in an answer are compared in their JSON form (`docs/conformance.md`).
+    Match(Value),
 }
 
 /// A refusal: the stable code of `docs/protocol.md` §13, and for `validate.field` the path.
@@ -136,7 +258,36 @@ pub struct CaseFile {
     /// What the group covers.
     pub description: String,
     /// The cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cases: Vec<Case>,
+    /// The stateful scenarios.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A stateful scenario: steps put to one implementation in order, each checked as it is
+/// answered. The first step that does not get its answer fails the scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scenario {
+    /// Unique, stable id (`group.what`), used in expected-failure lists.
+    pub id: String,
+    /// The clause of `docs/protocol.md` it checks.
+    pub clause: String,
+    /// What is checked.
+    pub description: String,
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Step {
+    /// What the implementation is asked.
+    pub request: Request,
+    /// What it must answer.
+    pub expect: Expected,
 }
 
 impl CaseFile {
@@ -200,9 +351,15 @@ impl Suite {
     pub fn new(mut files: Vec<CaseFile>) -> Result<Self, SuiteError> {
         files.sort_by(|a, b| a.group.cmp(&b.group));
         let mut seen = BTreeSet::new();
-        for case in files.iter().flat_map(|f| &f.cases) {
-            if !seen.insert(case.id.as_str()) {
-                return Err(SuiteError::DuplicateId(case.id.clone()));
+        let ids = files.iter().flat_map(|f| {
+            f.cases
+                .iter()
+                .map(|c| &c.id)
+                .chain(f.scenarios.iter().map(|s| &s.id))
+        });
+        for id in ids {
+            if !seen.insert(id.as_str()) {
+                return Err(SuiteError::DuplicateId(id.clone()));
             }
         }
         Ok(Self { files })
@@ -239,6 +396,19 @@ impl Suite {
     /// Every case, in file then case order.
     pub fn cases(&self) -> impl Iterator<Item = &Case> {
         self.files.iter().flat_map(|f| &f.cases)
+    }
+
+    /// Every scenario, in file then scenario order.
+    pub fn scenarios(&self) -> impl Iterator<Item = &Scenario> {
+        self.files.iter().flat_map(|f| &f.scenarios)
+    }
+
+    /// Every case's and scenario's id.
+    pub fn ids(&self) -> BTreeSet<&str> {
+        self.cases()
+            .map(|c| c.id.as_str())
+            .chain(self.scenarios().map(|s| s.id.as_str()))
+            .collect()
     }
 
     /// The SHA-256 of the case files' exact text, in group order (each file's name, a newline,

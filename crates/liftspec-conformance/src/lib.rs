@@ -8,6 +8,7 @@
 //! - [`adapter`]: the JSON-lines protocol between the runner and an implementation's adapter
 //!   (`docs/conformance.md`), and a server for it;
 //! - [`reference`](mod@reference): the reference adapter, answered by `liftspec-protocol`;
+//! - [`scenario`]: stateful scenarios, step by step, with frames compared in their JSON form;
 //! - [`runner`]: runs a suite against an adapter command, with a timeout per case and an
 //!   expected-failure list; a crashing or hanging adapter fails its cases and the run goes on;
 //! - [`report`]: the run as JSON, JUnit XML and a self-contained HTML certificate.
@@ -15,7 +16,8 @@
 //! ```
 //! use liftspec_conformance::{generate, reference, runner};
 //! let suite = generate::suite()?;
-//! let results = runner::run_in_process(&suite, reference::answer);
+//! let mut reference = reference::Reference::default();
+//! let results = runner::run_in_process(&suite, |q| reference.answer(q));
 //! assert!(results.iter().all(|r| r.passed()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -26,6 +28,7 @@ pub mod generate;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod scenario;
 
 /// Lower-case hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {

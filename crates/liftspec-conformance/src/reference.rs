@@ -1,16 +1,28 @@
 //! The reference adapter: every operation answered by `liftspec-protocol`, exactly as a receiver
 //! that follows `docs/protocol.md` must answer it. `liftspec conformance adapter` serves it.
+//!
+//! The stateless operations are [`answer`]; [`Reference`] adds the scenario sessions: a
+//! terminal (`protocol::terminal::Terminal`, its outbox and store image) or a platform receiver
+//! (`protocol::session::ReceiverSession` with its `DownlinkSender`) per session.
+
+use std::collections::BTreeMap;
 
 use liftspec_model::time::Timestamp;
-use liftspec_protocol::auth::DeviceCredentials;
+use liftspec_protocol::auth::{DeviceCredentials, DeviceKeys};
+use liftspec_protocol::downlink::DownlinkSender;
 use liftspec_protocol::framing::{Deframed, Deframer, MAX_BLOCK_LEN};
+use liftspec_protocol::message::Body;
+use liftspec_protocol::outbox::OutboxConfig;
+use liftspec_protocol::session::ReceiverSession;
+use liftspec_protocol::terminal::Terminal;
 use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_protocol::validate::{self, ValidationContext};
+use liftspec_protocol::wire::DeviceId;
 use liftspec_protocol::{json, wire};
 use serde_json::{json, Value};
 
 use crate::adapter::Answer;
-use crate::case::{Credentials, FrameInput, Installation, Rejection, Request};
+use crate::case::{Credentials, FrameInput, Installation, Rejection, Request, TerminalKeys};
 
 /// Answers one request as the reference implementation does.
 ///
@@ -28,6 +40,7 @@ pub fn answer(request: &Request) -> Answer {
         } => frame(input, credentials, installation),
         Request::Stream { hex } => stream(hex),
         Request::UsageSign { payload } => usage_sign(payload),
+        _ => Err(reject("request.needs_session")),
     };
     match result {
         Ok(value) => Answer::Accept(value),
@@ -125,4 +138,216 @@ fn usage_sign(payload: &str) -> Result<Value, Rejection> {
         "registrationCode": sign.registration_code.to_string(),
         "rescueCode": sign.rescue_code.to_string(),
     }))
+}
+
+/// The reference with scenario sessions: [`answer`] for the stateless operations, and a
+/// terminal or a platform receiver per session for the scenario steps.
+///
+/// ```
+/// use liftspec_conformance::{adapter::Answer, case::Request, reference::Reference};
+/// let mut reference = Reference::default();
+/// let poll = Request::TerminalPoll { session: "s".into(), at: "2026-12-01T02:00:00.000Z".parse()? };
+/// assert!(matches!(reference.answer(&poll), Answer::Reject(r) if r.code == "request.unknown_session"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Default)]
+pub struct Reference {
+    sessions: BTreeMap<String, Session>,
+}
+
+enum Session {
+    Terminal(Box<TerminalSession>),
+    Platform(Box<PlatformSession>),
+}
+
+struct TerminalSession {
+    device: DeviceId,
+    keys: DeviceKeys,
+    config: OutboxConfig,
+    terminal: Terminal,
+}
+
+struct PlatformSession {
+    device: DeviceId,
+    credentials: DeviceCredentials,
+    installation: Installation,
+    receiver: ReceiverSession,
+    sender: DownlinkSender,
+}
+
+impl Reference {
+    /// Answers one request, keeping each session's state for its next step.
+    pub fn answer(&mut self, request: &Request) -> Answer {
+        let result = match request {
+            Request::Frame { .. } | Request::Stream { .. } | Request::UsageSign { .. } => {
+                return answer(request)
+            }
+            Request::TerminalStart {
+                session,
+                device,
+                epoch,
+                keys,
+                capacity,
+            } => self.terminal_start(session, device, *epoch, keys, *capacity),
+            Request::PlatformStart {
+                session,
+                device,
+                credentials,
+                installation,
+                epoch,
+            } => self.platform_start(session, device, credentials, *installation, *epoch),
+            Request::TerminalEnqueue { at, body, .. } => self.terminal(request).and_then(|t| {
+                let body: Body =
+                    serde_json::from_value(body.clone()).map_err(|_| reject("request.bad_body"))?;
+                let seq = t
+                    .terminal
+                    .enqueue(body, *at)
+                    .map_err(|e| reject(e.code()))?;
+                Ok(json!({ "seq": seq }))
+            }),
+            Request::TerminalPoll { at, .. } => self.terminal(request).map(|t| {
+                let frames: Vec<String> = t
+                    .terminal
+                    .poll_transmit(*at)
+                    .iter()
+                    .map(|f| crate::hex(f))
+                    .collect();
+                json!({ "frames": frames })
+            }),
+            Request::TerminalReceive { at, frame, .. } => {
+                let bytes = unhex(frame);
+                self.terminal(request).and_then(|t| {
+                    t.terminal
+                        .on_platform_frame(&bytes?, *at)
+                        .map_err(|e| reject(e.code()))?;
+                    Ok(json!({}))
+                })
+            }
+            Request::TerminalReboot { .. } => self.terminal(request).map(|t| {
+                // Only the store image survives; a fresh epoch is used only if it kept nothing.
+                let image = t.terminal.image().clone();
+                let fresh = !t.terminal.outbox().epoch();
+                let (terminal, _) =
+                    Terminal::restore(t.device.clone(), t.keys.clone(), t.config, image, fresh);
+                t.terminal = terminal;
+                json!({})
+            }),
+            Request::PlatformReceive { at, frame, .. } => {
+                let bytes = unhex(frame);
+                self.platform(request).and_then(|p| p.receive(&bytes?, *at))
+            }
+        };
+        match result {
+            Ok(value) => Answer::Accept(value),
+            Err(rejection) => Answer::Reject(rejection),
+        }
+    }
+
+    fn terminal_start(
+        &mut self,
+        session: &str,
+        device: &str,
+        epoch: u32,
+        keys: &TerminalKeys,
+        capacity: u32,
+    ) -> Result<Value, Rejection> {
+        let device = DeviceId::parse(device).map_err(|_| reject("id.device"))?;
+        let keys = DeviceKeys::from_seed(key(&keys.mac_key)?, key(&keys.seed)?)
+            .map_err(|e| reject(e.code()))?;
+        let config = OutboxConfig {
+            capacity: usize::try_from(capacity).unwrap_or(usize::MAX),
+            ..OutboxConfig::default()
+        };
+        let terminal = Terminal::new(device.clone(), epoch, keys.clone(), config);
+        self.sessions.insert(
+            session.to_owned(),
+            Session::Terminal(Box::new(TerminalSession {
+                device,
+                keys,
+                config,
+                terminal,
+            })),
+        );
+        Ok(json!({}))
+    }
+
+    fn platform_start(
+        &mut self,
+        session: &str,
+        device: &str,
+        credentials: &Credentials,
+        installation: Installation,
+        epoch: u32,
+    ) -> Result<Value, Rejection> {
+        let device = DeviceId::parse(device).map_err(|_| reject("id.device"))?;
+        let credentials =
+            DeviceCredentials::new(key(&credentials.mac_key)?, key(&credentials.public_key)?);
+        self.sessions.insert(
+            session.to_owned(),
+            Session::Platform(Box::new(PlatformSession {
+                sender: DownlinkSender::new(device.clone(), epoch),
+                device,
+                credentials,
+                installation,
+                receiver: ReceiverSession::with_config(Default::default()),
+            })),
+        );
+        Ok(json!({}))
+    }
+
+    fn terminal(&mut self, request: &Request) -> Result<&mut TerminalSession, Rejection> {
+        match self.sessions.get_mut(request.session().unwrap_or_default()) {
+            Some(Session::Terminal(t)) => Ok(t),
+            Some(Session::Platform(_)) => Err(reject("request.wrong_session")),
+            None => Err(reject("request.unknown_session")),
+        }
+    }
+
+    fn platform(&mut self, request: &Request) -> Result<&mut PlatformSession, Rejection> {
+        match self.sessions.get_mut(request.session().unwrap_or_default()) {
+            Some(Session::Platform(p)) => Ok(p),
+            Some(Session::Terminal(_)) => Err(reject("request.wrong_session")),
+            None => Err(reject("request.unknown_session")),
+        }
+    }
+}
+
+impl PlatformSession {
+    /// Receives a frame as §8.2 says and answers with the replies (Nack, Resume, Ack), the
+    /// numbers delivered and the numbers passed over.
+    fn receive(&mut self, bytes: &[u8], at: Timestamp) -> Result<Value, Rejection> {
+        let ctx = ValidationContext::new(
+            self.installation.lowest_floor,
+            self.installation.highest_floor,
+            self.installation.rated_speed_mm_s,
+            at,
+        );
+        let received = self
+            .receiver
+            .receive(bytes, &self.device, &self.credentials, &ctx)
+            .map_err(|e| reject(e.code()))?;
+        let mut bodies = Vec::new();
+        if let Some(nack) = received.nack {
+            bodies.push(Body::Nack(nack));
+        }
+        if let Some(resume) = received.resume {
+            bodies.push(Body::Resume(resume));
+        }
+        bodies.push(Body::Ack(received.ack));
+        let mut replies = Vec::new();
+        for body in bodies {
+            let frame = self
+                .sender
+                .encode(body, at, &self.credentials)
+                .map_err(|e| reject(e.code()))?;
+            replies.push(crate::hex(&frame));
+        }
+        let delivered: Vec<u64> = received.deliver.iter().map(|d| d.envelope.seq).collect();
+        let skipped: Vec<Value> = received
+            .skipped
+            .iter()
+            .map(|s| json!({ "fromSeq": s.from_seq, "throughSeq": s.through_seq, "reason": s.reason }))
+            .collect();
+        Ok(json!({ "replies": replies, "delivered": delivered, "skipped": skipped }))
+    }
 }

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::adapter::{self, Answer, Implementation, Reply};
-use crate::case::{Case, Expected, Suite};
+use crate::case::{Case, Expected, Scenario, Suite};
+use crate::scenario::{self, ScenarioRun};
 
 /// What happened when a case was put to the implementation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,8 +65,12 @@ pub struct CaseResult {
     pub actual: Actual,
     /// The verdict.
     pub outcome: Outcome,
-    /// How long the answer took, in microseconds.
+    /// How long the answer took, in microseconds (a scenario: all its steps).
     pub micros: u64,
+    /// For a scenario: the step that decided it (`step 3 of 7: terminalPoll`), whose
+    /// expectation and answer `expected` and `actual` are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
 }
 
 impl CaseResult {
@@ -87,15 +92,15 @@ pub fn satisfies(expected: &Expected, actual: &Actual) -> bool {
                     .as_ref()
                     .is_none_or(|p| Some(p) == got.path.as_ref())
         }
+        (Expected::Match(pattern), Actual::Answer(Answer::Accept(got))) => {
+            crate::scenario::matches(pattern, got)
+        }
         _ => false,
     }
 }
 
-fn verdict(case: &Case, actual: &Actual, expected_failures: &BTreeSet<String>) -> Outcome {
-    match (
-        satisfies(&case.expect, actual),
-        expected_failures.contains(&case.id),
-    ) {
+fn verdict(passed: bool, id: &str, expected_failures: &BTreeSet<String>) -> Outcome {
+    match (passed, expected_failures.contains(id)) {
         (true, false) => Outcome::Pass,
         (true, true) => Outcome::UnexpectedPass,
         (false, true) => Outcome::ExpectedFailure,
@@ -116,13 +121,40 @@ fn result(
         clause: case.clause.clone(),
         description: case.description.clone(),
         expected: case.expect.clone(),
-        outcome: verdict(case, &actual, xfail),
+        outcome: verdict(satisfies(&case.expect, &actual), &case.id, xfail),
         actual,
         micros,
+        step: None,
     }
 }
 
-/// Runs every case through a function (the reference, or an implementation linked in).
+fn scenario_result(
+    group: &str,
+    scenario: &Scenario,
+    run: ScenarioRun,
+    micros: u64,
+    xfail: &BTreeSet<String>,
+) -> CaseResult {
+    let op = scenario.steps.get(run.step).map_or("", |s| s.request.op());
+    CaseResult {
+        id: scenario.id.clone(),
+        group: group.to_owned(),
+        clause: scenario.clause.clone(),
+        description: scenario.description.clone(),
+        outcome: verdict(run.passed, &scenario.id, xfail),
+        expected: run.expected,
+        actual: run.actual,
+        micros,
+        step: Some(format!(
+            "step {} of {}: {op}",
+            run.step + 1,
+            scenario.steps.len()
+        )),
+    }
+}
+
+/// Runs every case and scenario through a function (the reference, or an implementation linked
+/// in), which keeps each scenario session's state between calls.
 pub fn run_in_process(
     suite: &Suite,
     mut answer: impl FnMut(&crate::case::Request) -> Answer,
@@ -134,6 +166,11 @@ pub fn run_in_process(
             let started = Instant::now();
             let actual = Actual::Answer(answer(&case.request));
             out.push(result(&file.group, case, actual, micros(started), &none));
+        }
+        for s in &file.scenarios {
+            let started = Instant::now();
+            let run = scenario::run(s, |_, request| Actual::Answer(answer(request)));
+            out.push(scenario_result(&file.group, s, run, micros(started), &none));
         }
     }
     out
@@ -434,9 +471,40 @@ fn start(command: &str, timeout: Duration) -> Result<(Adapter, Implementation), 
     }
 }
 
-/// Runs every case against the adapter `command` (run with `sh -c`).
+/// Puts one question to the adapter, starting it first when there is none. An adapter that
+/// timed out, crashed or wrote something else is dropped (killed), to be started again for the
+/// next question: a hung or confused adapter must not fail the cases after it.
+fn ask(
+    adapter: &mut Option<Adapter>,
+    command: &str,
+    id: &str,
+    request: &crate::case::Request,
+    timeout: Duration,
+) -> Actual {
+    let line = adapter::question_line(id, request);
+    let actual = match adapter.as_mut() {
+        Some(a) => a.ask(id, &line, timeout),
+        None => match start(command, timeout) {
+            Ok((mut a, _)) => {
+                let actual = a.ask(id, &line, timeout);
+                *adapter = Some(a);
+                actual
+            }
+            Err(e) => Actual::Crashed(format!("not restarted: {e}")),
+        },
+    };
+    if matches!(
+        actual,
+        Actual::Timeout(_) | Actual::Crashed(_) | Actual::BadReply(_)
+    ) {
+        *adapter = None;
+    }
+    actual
+}
+
+/// Runs every case and scenario against the adapter `command` (run with `sh -c`).
 pub fn run_command(suite: &Suite, command: &str, options: &Options) -> Result<Run, RunError> {
-    let known: BTreeSet<&str> = suite.cases().map(|c| c.id.as_str()).collect();
+    let known = suite.ids();
     let unknown: Vec<String> = options
         .expected_failures
         .iter()
@@ -452,31 +520,33 @@ pub fn run_command(suite: &Suite, command: &str, options: &Options) -> Result<Ru
     let mut results = Vec::new();
     for file in &suite.files {
         for case in &file.cases {
-            let line = adapter::question_line(&case.id, &case.request);
             let begun = Instant::now();
-            let actual = match adapter.as_mut() {
-                Some(a) => a.ask(&case.id, &line, options.timeout),
-                None => match start(command, options.timeout) {
-                    Ok((mut a, _)) => {
-                        let actual = a.ask(&case.id, &line, options.timeout);
-                        adapter = Some(a);
-                        actual
-                    }
-                    Err(e) => Actual::Crashed(format!("not restarted: {e}")),
-                },
-            };
-            if matches!(
-                actual,
-                Actual::Timeout(_) | Actual::Crashed(_) | Actual::BadReply(_)
-            ) {
-                // Killed (on drop) and started again for the next case: a hung or confused
-                // adapter must not fail the cases after it.
-                adapter = None;
-            }
+            let actual = ask(
+                &mut adapter,
+                command,
+                &case.id,
+                &case.request,
+                options.timeout,
+            );
             results.push(result(
                 &file.group,
                 case,
                 actual,
+                micros(begun),
+                &options.expected_failures,
+            ));
+        }
+        for s in &file.scenarios {
+            let begun = Instant::now();
+            // Each scenario gets an adapter that has not failed; a step that times out, crashes
+            // or is not answered ends the scenario, and the adapter is started again.
+            let run = scenario::run(s, |id, request| {
+                ask(&mut adapter, command, id, request, options.timeout)
+            });
+            results.push(scenario_result(
+                &file.group,
+                s,
+                run,
                 micros(begun),
                 &options.expected_failures,
             ));

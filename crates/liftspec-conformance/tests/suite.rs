@@ -43,7 +43,8 @@ fn the_checked_in_cases_are_the_generated_ones() {
 #[test]
 fn the_reference_passes_every_case_in_process() {
     let suite = Suite::load(&cases_dir()).unwrap();
-    let results = runner::run_in_process(&suite, reference::answer);
+    let mut reference = reference::Reference::default();
+    let results = runner::run_in_process(&suite, |q| reference.answer(q));
     let failed: Vec<_> = results
         .iter()
         .filter(|r| !r.passed())
@@ -51,4 +52,8 @@ fn the_reference_passes_every_case_in_process() {
         .collect();
     assert!(failed.is_empty(), "{failed:?}");
     assert!(results.len() > 150, "{} cases", results.len());
+    assert_eq!(
+        results.len(),
+        suite.cases().count() + suite.scenarios().count()
+    );
 }

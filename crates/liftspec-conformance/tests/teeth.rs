@@ -44,10 +44,8 @@ fn rejects(e: &Expected, codes: &[&str]) -> bool {
 fn the_reference_passes_every_case_through_the_adapter_protocol() {
     let run = run("none", &Options::default());
     assert!(run.ok(), "{:?}", failing(&run));
-    assert_eq!(
-        run.summary(),
-        format!("{} passed, 0 failed", suite().cases().count())
-    );
+    let all = suite().cases().count() + suite().scenarios().count();
+    assert_eq!(run.summary(), format!("{all} passed, 0 failed"));
     assert_eq!(run.suite_hash, suite().hash());
 }
 
@@ -70,7 +68,7 @@ fn skipping_the_body_rules_fails_exactly_the_body_rule_cases() {
                     p.starts_with("body.") && !sequencing.iter().any(|s| p.starts_with(s))
                 })
         }
-        Expected::Accept(_) => false,
+        Expected::Accept(_) | Expected::Match(_) => false,
     });
     assert!(want.len() >= 25, "{want:?}");
     assert_eq!(failing(&run), want);
@@ -145,6 +143,61 @@ fn an_adapter_writing_garbage_fails_those_cases() {
         .results
         .iter()
         .any(|r| matches!(&r.actual, Actual::BadReply(why) if why.contains("ok!"))));
+}
+
+fn ids(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn a_terminal_that_never_retransmits_fails_every_scenario_that_needs_a_second_send() {
+    let run = run("never-retransmit", &Options::default());
+    assert_eq!(
+        failing(&run),
+        ids(&[
+            "terminal.alarm_repeated_until_acknowledged",
+            "terminal.ignores_other_epoch_ack",
+            "terminal.nack_keeps_critical",
+            "terminal.nack_tombstone",
+            "terminal.refuses_forged_ack",
+            "terminal.refuses_reflected_frame",
+            "terminal.refuses_replayed_frame",
+            "terminal.resume_from_n",
+            "terminal.retransmits_until_acked",
+        ])
+    );
+    // The report names the step that failed.
+    let r = run
+        .results
+        .iter()
+        .find(|r| r.id == "terminal.retransmits_until_acked")
+        .unwrap();
+    assert_eq!(r.step.as_deref(), Some("step 4 of 7: terminalPoll"));
+}
+
+#[test]
+fn a_terminal_that_drops_frames_without_a_notice_fails_the_overflow_and_nack_scenarios() {
+    let run = run("no-dropped-notice", &Options::default());
+    assert_eq!(
+        failing(&run),
+        ids(&[
+            "terminal.nack_tombstone",
+            "terminal.overflow_discarded_notice",
+            "terminal.overflow_keeps_alarms",
+        ])
+    );
+}
+
+#[test]
+fn a_platform_that_delivers_duplicates_fails_the_duplicate_scenario() {
+    let run = run("delivers-duplicates", &Options::default());
+    assert_eq!(failing(&run), ids(&["platform.duplicate_acked_again"]));
+}
+
+#[test]
+fn a_platform_that_never_asks_to_resume_fails_the_gap_scenario() {
+    let run = run("no-resume-request", &Options::default());
+    assert_eq!(failing(&run), ids(&["platform.gap_resume_and_heal"]));
 }
 
 #[test]

@@ -10,17 +10,25 @@
 //! `no-body-rules` (checks sequencing but no body rule), `usage-sign-no-check` (reads a usage
 //! sign's codes without its CRC check), `crash-on-stream` (exits when asked to deframe),
 //! `hang-on-usage-sign` (never answers a usage-sign question), `garbage-on-stream` (answers
-//! stream questions with a line that is not JSON).
+//! stream questions with a line that is not JSON), `never-retransmit` (a terminal that sends
+//! each frame once, whatever happens), `no-dropped-notice` (a terminal that drops frames without
+//! a Discarded notice, when full or Nacked), `delivers-duplicates` (a platform that hands a
+//! retransmitted frame to its application again), `no-resume-request` (a platform that never
+//! asks for missing numbers).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::ExitCode;
 
+use serde_json::Value;
+
 use liftspec_conformance::adapter::{serve, Answer, Implementation};
 use liftspec_conformance::case::{FrameInput, Rejection, Request};
-use liftspec_conformance::reference;
+use liftspec_conformance::reference::{self, Reference};
+use liftspec_protocol::message::{Body, DiscardReason};
 use liftspec_protocol::{usage_sign::UsageSign, validate, wire};
 
-const DEFECTS: [&str; 7] = [
+const DEFECTS: [&str; 11] = [
     "none",
     "skip-tag-check",
     "no-body-rules",
@@ -28,6 +36,10 @@ const DEFECTS: [&str; 7] = [
     "crash-on-stream",
     "hang-on-usage-sign",
     "garbage-on-stream",
+    "never-retransmit",
+    "no-dropped-notice",
+    "delivers-duplicates",
+    "no-resume-request",
 ];
 
 fn reject(code: &str) -> Answer {
@@ -140,6 +152,79 @@ fn usage_sign_no_check(request: &Request) -> Answer {
     }
 }
 
+/// The reference's scenario sessions with one stateful defect.
+struct Stateful {
+    defect: String,
+    reference: Reference,
+    /// Per session: the frames (hex) already sent, or received.
+    seen: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Stateful {
+    fn answer(&mut self, request: &Request) -> Answer {
+        let answer = self.reference.answer(request);
+        let (Some(session), Answer::Accept(mut value)) = (request.session(), answer.clone()) else {
+            return answer;
+        };
+        let seen = self.seen.entry(session.to_owned()).or_default();
+        match (self.defect.as_str(), request) {
+            ("never-retransmit", Request::TerminalPoll { .. }) => {
+                keep_frames(&mut value, "frames", |hex, _| seen.insert(hex.to_owned()));
+            }
+            ("no-dropped-notice", Request::TerminalPoll { .. }) => {
+                keep_frames(
+                    &mut value,
+                    "frames",
+                    |_, body| !matches!(body, Some(Body::Discarded(d)) if d.reason == DiscardReason::Dropped),
+                );
+            }
+            ("no-resume-request", Request::PlatformReceive { .. }) => {
+                keep_frames(&mut value, "replies", |_, body| {
+                    !matches!(body, Some(Body::Resume(_)))
+                });
+            }
+            // A frame it has had before is handed to the application again.
+            ("delivers-duplicates", Request::PlatformReceive { frame, .. })
+                if !seen.insert(frame.clone()) =>
+            {
+                if let (Some(Value::Array(delivered)), Some(seq)) =
+                    (value.get_mut("delivered"), frame_seq(frame))
+                {
+                    if delivered.is_empty() {
+                        delivered.push(seq.into());
+                    }
+                }
+            }
+            _ => {}
+        }
+        Answer::Accept(value)
+    }
+}
+
+/// Keeps the frames (hex) of `member` for which `keep` says so, given each one's body.
+fn keep_frames(value: &mut Value, member: &str, mut keep: impl FnMut(&str, Option<&Body>) -> bool) {
+    if let Some(Value::Array(frames)) = value.get_mut(member) {
+        frames.retain(|f| {
+            let hex = f.as_str().unwrap_or_default();
+            let body = hex_bytes(hex)
+                .and_then(|b| wire::decode(&b).ok())
+                .map(|f| f.envelope.body);
+            keep(hex, body.as_ref())
+        });
+    }
+}
+
+/// A frame's sequence number, from its hex.
+fn frame_seq(hex: &str) -> Option<u64> {
+    hex_bytes(hex)
+        .and_then(|b| wire::decode(&b).ok())
+        .map(|f| f.envelope.seq)
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    frame_bytes(&FrameInput::Hex(hex.to_owned())).ok()
+}
+
 fn main() -> ExitCode {
     let defect = std::env::args().nth(1).unwrap_or_default();
     if !DEFECTS.contains(&defect.as_str()) {
@@ -152,7 +237,15 @@ fn main() -> ExitCode {
     };
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout();
+    let mut stateful = Stateful {
+        defect: defect.clone(),
+        reference: Reference::default(),
+        seen: BTreeMap::new(),
+    };
     let answer = |request: &Request| -> Answer {
+        if request.session().is_some() {
+            return stateful.answer(request);
+        }
         match (defect.as_str(), request) {
             ("skip-tag-check", _) => skip_tag_check(request),
             ("no-body-rules", _) => no_body_rules(request),

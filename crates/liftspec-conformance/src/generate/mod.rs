@@ -12,6 +12,7 @@ mod identifiers;
 mod json_form;
 mod rules;
 pub mod sample;
+mod scenarios;
 mod stream;
 mod usage_sign;
 
@@ -63,6 +64,7 @@ impl Group {
                 group: group.to_owned(),
                 description: description.to_owned(),
                 cases: Vec::new(),
+                scenarios: Vec::new(),
             },
             problems: Vec::new(),
         }
@@ -154,6 +156,8 @@ pub fn suite() -> Result<Suite, GenerateError> {
         json_form::json_form(),
         stream::stream_group(),
         usage_sign::usage_sign(),
+        scenarios::terminal(),
+        scenarios::platform(),
     ];
     let mut problems = Vec::new();
     let mut files = Vec::new();

@@ -75,6 +75,7 @@ pub(crate) fn show_expected(e: &crate::case::Expected) -> String {
             Some(p) => format!("reject {} at {p}", r.code),
             None => format!("reject {}", r.code),
         },
+        crate::case::Expected::Match(v) => format!("accept a value matching {v}"),
     }
 }
 
