@@ -98,7 +98,9 @@ pub enum Request {
         at: Timestamp,
     },
     /// Scenario step: a frame arrives at the terminal from the platform (or from anywhere).
-    /// Accepted: any value; refused with the code of §8.6's check that failed.
+    /// Accepted: for a Command, `{"command": {"idempotencyKey": k, "execute": bool}}` (whether
+    /// to carry it out: `false` for a key already executed, §8.6); otherwise any value. Refused
+    /// with the code of §8.6's check that failed.
     #[serde(rename_all = "camelCase")]
     TerminalReceive {
         /// The session.

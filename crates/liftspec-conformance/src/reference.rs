@@ -14,7 +14,7 @@ use liftspec_protocol::framing::{Deframed, Deframer, MAX_BLOCK_LEN};
 use liftspec_protocol::message::Body;
 use liftspec_protocol::outbox::OutboxConfig;
 use liftspec_protocol::session::ReceiverSession;
-use liftspec_protocol::terminal::Terminal;
+use liftspec_protocol::terminal::{Applied, Terminal};
 use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_protocol::validate::{self, ValidationContext};
 use liftspec_protocol::wire::DeviceId;
@@ -217,10 +217,19 @@ impl Reference {
             Request::TerminalReceive { at, frame, .. } => {
                 let bytes = unhex(frame);
                 self.terminal(request).and_then(|t| {
-                    t.terminal
+                    let applied = t
+                        .terminal
                         .on_platform_frame(&bytes?, *at)
                         .map_err(|e| reject(e.code()))?;
-                    Ok(json!({}))
+                    Ok(match applied {
+                        Applied::Command(c) => json!({
+                            "command": { "idempotencyKey": c.idempotency_key, "execute": true }
+                        }),
+                        Applied::RepeatedCommand { idempotency_key } => json!({
+                            "command": { "idempotencyKey": idempotency_key, "execute": false }
+                        }),
+                        _ => json!({}),
+                    })
                 })
             }
             Request::TerminalReboot { .. } => self.terminal(request).map(|t| {

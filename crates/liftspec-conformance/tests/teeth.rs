@@ -195,6 +195,12 @@ fn a_platform_that_delivers_duplicates_fails_the_duplicate_scenario() {
 }
 
 #[test]
+fn a_terminal_that_executes_a_retried_command_again_fails_the_command_scenario() {
+    let run = run("executes-repeats", &Options::default());
+    assert_eq!(failing(&run), ids(&["terminal.command_executed_once"]));
+}
+
+#[test]
 fn a_platform_that_never_asks_to_resume_fails_the_gap_scenario() {
     let run = run("no-resume-request", &Options::default());
     assert_eq!(failing(&run), ids(&["platform.gap_resume_and_heal"]));

@@ -14,7 +14,8 @@
 //! each frame once, whatever happens), `no-dropped-notice` (a terminal that drops frames without
 //! a Discarded notice, when full or Nacked), `delivers-duplicates` (a platform that hands a
 //! retransmitted frame to its application again), `no-resume-request` (a platform that never
-//! asks for missing numbers).
+//! asks for missing numbers), `executes-repeats` (a terminal that carries out a command again
+//! when the platform retries it).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -28,7 +29,7 @@ use liftspec_conformance::reference::{self, Reference};
 use liftspec_protocol::message::{Body, DiscardReason};
 use liftspec_protocol::{usage_sign::UsageSign, validate, wire};
 
-const DEFECTS: [&str; 11] = [
+const DEFECTS: [&str; 12] = [
     "none",
     "skip-tag-check",
     "no-body-rules",
@@ -40,6 +41,7 @@ const DEFECTS: [&str; 11] = [
     "no-dropped-notice",
     "delivers-duplicates",
     "no-resume-request",
+    "executes-repeats",
 ];
 
 fn reject(code: &str) -> Answer {
@@ -182,6 +184,11 @@ impl Stateful {
                 keep_frames(&mut value, "replies", |_, body| {
                     !matches!(body, Some(Body::Resume(_)))
                 });
+            }
+            ("executes-repeats", Request::TerminalReceive { .. }) => {
+                if let Some(execute) = value.pointer_mut("/command/execute") {
+                    *execute = Value::Bool(true);
+                }
             }
             // A frame it has had before is handed to the application again.
             ("delivers-duplicates", Request::PlatformReceive { frame, .. })

@@ -6,8 +6,8 @@ use liftspec_model::time::Timestamp;
 use liftspec_protocol::auth::{DeviceCredentials, DeviceKeys};
 use liftspec_protocol::downlink::DownlinkSender;
 use liftspec_protocol::message::{
-    Ack, AlarmMessage, AlarmStage, Body, DiscardReason, Discarded, Heartbeat, Nack, NackReason,
-    Resume, Status,
+    Ack, AlarmMessage, AlarmStage, Body, Command, CommandAction, DiscardReason, Discarded,
+    Heartbeat, Nack, NackReason, Resume, Status,
 };
 use liftspec_protocol::wire::{self, DeviceId, Envelope};
 use serde_json::{json, Value};
@@ -228,10 +228,18 @@ fn uplink(seq: u64, offset_ms: i64, body: Body) -> Vec<u8> {
     uplink_from(sample::DEVICE, seq, offset_ms, body)
 }
 
+fn uplink_in(epoch: u32, seq: u64, offset_ms: i64, body: Body) -> Vec<u8> {
+    encode_uplink(sample::DEVICE, epoch, seq, offset_ms, body)
+}
+
 fn uplink_from(device: &str, seq: u64, offset_ms: i64, body: Body) -> Vec<u8> {
+    encode_uplink(device, sample::EPOCH, seq, offset_ms, body)
+}
+
+fn encode_uplink(device: &str, epoch: u32, seq: u64, offset_ms: i64, body: Body) -> Vec<u8> {
     let envelope = Envelope {
         device: DeviceId::parse(device).unwrap_or_else(|_| unreachable!("a valid id")),
-        epoch: sample::EPOCH,
+        epoch,
         seq,
         sent_at: at(offset_ms),
         body,
@@ -541,6 +549,29 @@ pub(crate) fn terminal() -> Group {
         s,
     );
 
+    let mut s = Script::terminal("command", 64);
+    let test_call = |key| {
+        Body::Command(Command {
+            idempotency_key: key,
+            action: CommandAction::TestCall,
+        })
+    };
+    let runs = |key: u64, execute: bool| {
+        Expected::Match(json!({ "command": { "idempotencyKey": key, "execute": execute } }))
+    };
+    let first = s.downlink_frame(0, test_call(77));
+    let again = s.downlink_frame(5000, test_call(77));
+    let other = s.downlink_frame(6000, test_call(78));
+    s.receive(0, &first, runs(77, true))
+        .receive(5000, &again, runs(77, false))
+        .receive(6000, &other, runs(78, true));
+    g.scenario(
+        "command_executed_once",
+        "§8.6 platform → device frames",
+        "A command is carried out once per idempotency key: the platform's retry in a new frame is answered as already done, and a new key is carried out.",
+        s,
+    );
+
     let mut s = Script::terminal("reflected", 64);
     s.enqueue(0, &status(1), 1)
         .poll(0, vec![sent(1, at(0), &status(1))])
@@ -709,6 +740,46 @@ pub(crate) fn platform() -> Group {
         "discarded_skips_range",
         d82,
         "A Discarded notice passes over exactly its range, reported with its reason, and numbering goes on after it.",
+        s,
+    );
+
+    let mut s = Script::platform("new_epoch");
+    let restarted = sample::EPOCH ^ 0x00FF_0000;
+    s.platform_receives(
+        0,
+        &uplink(1, 0, status(1)),
+        answered(vec![ack(1, &[])], &[1], vec![]),
+    )
+    .platform_receives(
+        1000,
+        &uplink_in(restarted, 1, 1000, status(2)),
+        answered(
+            vec![Body::Ack(Ack {
+                epoch: restarted,
+                cumulative: 1,
+                selective: vec![],
+            })],
+            &[1],
+            vec![],
+        ),
+    )
+    .platform_receives(
+        2000,
+        &uplink_in(restarted, 2, 2000, status(3)),
+        answered(
+            vec![Body::Ack(Ack {
+                epoch: restarted,
+                cumulative: 2,
+                selective: vec![],
+            })],
+            &[2],
+            vec![],
+        ),
+    );
+    g.scenario(
+        "new_epoch_sequenced_on_its_own",
+        "§8.2 receiver",
+        "A device that starts a new epoch numbers from 1 again: the new epoch is delivered from 1 and acknowledged in its own epoch.",
         s,
     );
 
