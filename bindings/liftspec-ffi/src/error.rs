@@ -82,6 +82,16 @@ impl From<liftspec_protocol::wire::DecodeError> for LiftspecError {
     }
 }
 
+impl From<liftspec_protocol::receive::FrameError> for LiftspecError {
+    fn from(e: liftspec_protocol::receive::FrameError) -> Self {
+        use liftspec_protocol::receive::FrameError;
+        match e {
+            FrameError::Decode(e) => e.into(),
+            FrameError::Auth(e) => e.into(),
+        }
+    }
+}
+
 impl From<liftspec_model::id::IdError> for LiftspecError {
     fn from(e: liftspec_model::id::IdError) -> Self {
         Self::Failed {

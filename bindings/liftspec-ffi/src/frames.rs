@@ -1,6 +1,7 @@
 //! Frames: decode, the JSON form, validate, verify, encode and sign; the usage sign.
 
 use liftspec_protocol::auth::DeviceCredentials;
+use liftspec_protocol::receive;
 use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_protocol::validate::{assess_clock, validate, ClockQuality, ValidationContext};
 use liftspec_protocol::wire::{self, Envelope};
@@ -67,9 +68,11 @@ pub enum SendTime {
     BeforeEarliest,
 }
 
-/// Decodes a frame and checks every rule of its body against the installation: floors
-/// `lowest_floor..=highest_floor`, rated speed, the receiver's clock `now_ms`. Returns the send
-/// time's grade; an invalid frame is an error with its code and field path.
+/// Decodes a frame, applies the rules that need no key (the scheme each kind requires, so an
+/// unsigned Alarm is refused; a Register's announced key) and checks every rule of its body
+/// against the installation: floors `lowest_floor..=highest_floor`, rated speed, the receiver's
+/// clock `now_ms`. Returns the send time's grade; an invalid frame is an error with its code and
+/// field path.
 #[uniffi::export]
 pub fn validate_frame(
     bytes: Vec<u8>,
@@ -78,7 +81,7 @@ pub fn validate_frame(
     rated_speed_mm_s: u32,
     now_ms: i64,
 ) -> Result<SendTime> {
-    let frame = wire::decode(&bytes)?;
+    let frame = receive::authenticate(&bytes, None)?;
     let ctx = ValidationContext::new(lowest_floor, highest_floor, rated_speed_mm_s, ts(now_ms));
     validate(&frame.envelope, &ctx)?;
     Ok(match assess_clock(frame.envelope.sent_at, &ctx) {
@@ -89,13 +92,13 @@ pub fn validate_frame(
     })
 }
 
-/// Verifies a device frame's tag with the device's MAC key and public key (32 bytes each): the
-/// scheme its kind requires, and the signature of a Register by the key it announces.
+/// Verifies a frame's tag with the device's MAC key and public key (32 bytes each): the scheme
+/// its kind requires, the MAC key of its direction (a platform frame's downlink MAC too), and
+/// the signature of a Register by the key it announces.
 #[uniffi::export]
 pub fn verify_frame(bytes: Vec<u8>, mac_key: Vec<u8>, public_key: Vec<u8>) -> Result<()> {
-    let frame = wire::decode(&bytes)?;
     let credentials = DeviceCredentials::new(key32(&mac_key)?, key32(&public_key)?);
-    frame.verify(&bytes, &credentials)?;
+    receive::authenticate(&bytes, Some(&credentials))?;
     Ok(())
 }
 

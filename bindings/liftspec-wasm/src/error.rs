@@ -95,6 +95,16 @@ impl From<liftspec_protocol::wire::DecodeError> for Failure {
     }
 }
 
+impl From<liftspec_protocol::receive::FrameError> for Failure {
+    fn from(e: liftspec_protocol::receive::FrameError) -> Self {
+        use liftspec_protocol::receive::FrameError;
+        match e {
+            FrameError::Decode(e) => e.into(),
+            FrameError::Auth(e) => e.into(),
+        }
+    }
+}
+
 impl From<liftspec_model::id::IdError> for Failure {
     fn from(e: liftspec_model::id::IdError) -> Self {
         Self {

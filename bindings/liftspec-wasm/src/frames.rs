@@ -1,6 +1,7 @@
 //! Frames: decode, the JSON form, validate, verify, encode and sign.
 
 use liftspec_protocol::auth::{DeviceCredentials, DeviceKeys};
+use liftspec_protocol::receive;
 use liftspec_protocol::validate::{assess_clock, validate, ClockQuality, ValidationContext};
 use liftspec_protocol::wire::{self, Envelope};
 use serde::{Deserialize, Serialize};
@@ -141,11 +142,16 @@ impl From<ClockQuality> for SendTime {
     }
 }
 
-/// Decodes a frame and checks every rule of its body against the installation; returns the
-/// send time's grade. An invalid frame throws with its code and its `offset` or field `path`.
+/// Decodes a frame, applies the rules that need no key (the scheme each kind requires, so an
+/// unsigned Alarm is refused; a Register's announced key) and checks every rule of its body
+/// against the installation; returns the send time's grade. An invalid frame throws with its
+/// code and its `offset` or field `path`.
 #[wasm_bindgen(js_name = validateFrame)]
 pub fn validate_frame(bytes: &[u8], installation: Ts<InstallationContext>) -> Result<Ts<SendTime>> {
-    out(validate_with(&wire::decode(bytes)?, &arg(&installation)?)?)
+    out(validate_with(
+        &receive::authenticate(bytes, None)?,
+        &arg(&installation)?,
+    )?)
 }
 
 /// Validates a decoded frame against `installation`.
@@ -175,9 +181,10 @@ impl FrameValidator {
         })
     }
 
-    /// Decodes and validates a frame; throws with the code when it is invalid.
+    /// Decodes and validates a frame (the rules that need no key, then the body's); throws
+    /// with the code when it is invalid.
     pub fn check(&self, bytes: &[u8]) -> Result<()> {
-        let frame = wire::decode(bytes)?;
+        let frame = receive::authenticate(bytes, None)?;
         validate(
             &frame.envelope,
             &self.installation.context(frame.envelope.sent_at.millis())?,
@@ -195,13 +202,13 @@ fn key32(bytes: &[u8]) -> Result<[u8; 32]> {
     })
 }
 
-/// Verifies a device frame's tag with the device's MAC key and public key (32 bytes each): the
-/// scheme its kind requires, and the signature of a Register by the key it announces.
+/// Verifies a frame's tag with the device's MAC key and public key (32 bytes each): the scheme
+/// its kind requires, the MAC key of its direction (a platform frame's downlink MAC too), and
+/// the signature of a Register by the key it announces.
 #[wasm_bindgen(js_name = verifyFrame)]
 pub fn verify_frame(bytes: &[u8], mac_key: &[u8], public_key: &[u8]) -> Result<()> {
-    let frame = wire::decode(bytes)?;
     let credentials = DeviceCredentials::new(key32(mac_key)?, key32(public_key)?);
-    frame.verify(bytes, &credentials)?;
+    receive::authenticate(bytes, Some(&credentials))?;
     Ok(())
 }
 

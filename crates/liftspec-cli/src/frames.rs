@@ -162,18 +162,7 @@ pub(crate) fn for_each_item(
 /// A frame decoded and authenticated as far as the keys at hand allow: the scheme rules and a
 /// Register's announced key always, the tag when the device's keys are given.
 fn authenticated(bytes: &[u8], keys: Option<&DeviceCredentials>) -> Result<wire::Frame, String> {
-    let coded = |e: &dyn std::fmt::Display, code: &str| format!("{e} ({code})");
-    let frame = wire::decode(bytes).map_err(|e| coded(&e, e.code()))?;
-    frame.check_unkeyed().map_err(|e| coded(&e, e.code()))?;
-    if let Some(keys) = keys {
-        let verified = if frame.envelope.body.kind().from_device() {
-            frame.verify(bytes, keys).map(|_| ())
-        } else {
-            frame.verify_platform(bytes, keys.mac_keys())
-        };
-        verified.map_err(|e| coded(&e, e.code()))?;
-    }
-    Ok(frame)
+    liftspec_protocol::receive::authenticate(bytes, keys).map_err(|e| format!("{e} ({})", e.code()))
 }
 
 fn no_frames(name: &str) -> Failure {

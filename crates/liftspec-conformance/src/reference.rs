@@ -18,7 +18,7 @@ use liftspec_protocol::terminal::{Applied, Terminal};
 use liftspec_protocol::usage_sign::UsageSign;
 use liftspec_protocol::validate::{self, ValidationContext};
 use liftspec_protocol::wire::DeviceId;
-use liftspec_protocol::{json, wire};
+use liftspec_protocol::{json, receive, wire};
 use serde_json::{json, Value};
 
 use crate::adapter::Answer;
@@ -72,34 +72,21 @@ fn frame(
     installation: &Installation,
 ) -> Result<Value, Rejection> {
     let bytes = frame_bytes(input)?;
-    let frame = wire::decode(&bytes).map_err(|e| reject(e.code()))?;
     let credentials =
         DeviceCredentials::new(key(&credentials.mac_key)?, key(&credentials.public_key)?);
-    let kind = frame.envelope.body.kind();
-    if kind.from_device() {
-        frame
-            .verify(&bytes, &credentials)
-            .map_err(|e| reject(e.code()))?;
-    } else {
-        frame
-            .verify_platform(&bytes, credentials.mac_keys())
-            .map_err(|e| reject(e.code()))?;
-    }
-    let invalid = |e: validate::ValidationError| Rejection {
+    let frame = receive::authenticate(&bytes, Some(&credentials)).map_err(|e| reject(e.code()))?;
+    // The body rules of device kinds use the installation; platform kinds have their own
+    // (sequencing, a comfort command's texts), which `validate` applies too.
+    let ctx = ValidationContext::new(
+        installation.lowest_floor,
+        installation.highest_floor,
+        installation.rated_speed_mm_s,
+        Timestamp::from_millis(0),
+    );
+    validate::validate(&frame.envelope, &ctx).map_err(|e| Rejection {
         code: e.code().to_owned(),
         path: Some(e.path),
-    };
-    if kind.from_device() {
-        let ctx = ValidationContext::new(
-            installation.lowest_floor,
-            installation.highest_floor,
-            installation.rated_speed_mm_s,
-            Timestamp::from_millis(0),
-        );
-        validate::validate(&frame.envelope, &ctx).map_err(invalid)?;
-    } else {
-        validate::validate_platform(&frame.envelope).map_err(invalid)?;
-    }
+    })?;
     accepted_frame(frame, &bytes)
 }
 

@@ -53,6 +53,7 @@ pub mod json;
 pub mod message;
 pub mod outbox;
 mod reader;
+pub mod receive;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod session;

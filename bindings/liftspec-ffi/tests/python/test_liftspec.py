@@ -118,6 +118,18 @@ def test_a_signed_frame_round_trips_and_a_tampered_one_is_refused():
     assert code_of(e) == "decode.unsupported_version" and e.value.offset == 1
 
 
+def test_validation_refuses_an_unsigned_alarm_with_no_key_at_hand():
+    signed = ls.encode_frame(DEVICE, 77, 2, T0, alarm(3), keys())
+    assert isinstance(ls.validate_frame(signed, -2, 30, 1000, T0), ls.SendTime.PLAUSIBLE)
+    # The same Alarm with only a MAC (scheme 1, a 16-byte tag): refused, no key needed (§4).
+    mac_only = bytearray(signed[:-64])
+    mac_only[3] = 1
+    mac_only += bytes(16)
+    with pytest.raises(ls.LiftspecError) as e:
+        ls.validate_frame(bytes(mac_only), -2, 30, 1000, T0)
+    assert code_of(e) == "auth.signature_required"
+
+
 def test_an_outbox_saved_and_restored_delivers_every_alarm_exactly_once():
     k = keys()
     terminal = ls.DeviceTerminal(DEVICE, 77, k)

@@ -107,6 +107,33 @@ fn a_signed_frame_verifies_and_a_tampered_one_does_not() {
 }
 
 #[wasm_bindgen_test]
+fn validation_refuses_an_unsigned_alarm_with_no_key_at_hand() {
+    let keys = DeviceKeyPair::from_seed(&[7; 32], &[9; 32]).unwrap();
+    let header = Ts::new_unchecked(
+        js_sys::JSON::parse(
+            r#"{"device":"HZ-T-000123","epoch":1,"seq":6,"sentAtMs":1764393852000}"#,
+        )
+        .unwrap(),
+    );
+    let body = r#"{"alarm":{"alarmId":3,"stage":{"emitted":{"attempt":1}},"floor":2,"at":"2025-11-29T05:24:10.000Z"}}"#;
+    let signed = match encode_frame(header, body, &keys) {
+        Ok(b) => b,
+        Err(f) => panic!("{} ({})", f.reason, f.code),
+    };
+    validate_frame(&signed, installation(None)).unwrap();
+    // The same Alarm with only a MAC (scheme 1, a 16-byte tag): §4 says a receiver refuses it,
+    // and that needs no key.
+    let mut mac_only = signed[..signed.len() - 64].to_vec();
+    mac_only[3] = 1;
+    mac_only.extend([0u8; 16]);
+    let (_, code) = thrown(validate_frame(&mac_only, installation(None)).unwrap_err());
+    assert_eq!(code, "auth.signature_required");
+    let validator = FrameValidator::new(installation(None)).unwrap();
+    let (_, code) = thrown(validator.check(&mac_only).unwrap_err());
+    assert_eq!(code, "auth.signature_required");
+}
+
+#[wasm_bindgen_test]
 fn a_usage_sign_round_trips_and_a_tampered_one_throws_its_check_error() {
     let payload = usage_sign_payload("31103301062010050007", "100072").unwrap();
     let sign = parse_usage_sign(&payload).unwrap().to_rust().unwrap();
