@@ -5,14 +5,17 @@ Ed25519 included). It answers the suite's questions as JSON lines on stdin/stdou
 
     liftspec conformance run --iut "python3 docs/python/conformance_adapter.py"
 
-It passes every case of the suite. With `--defect accept-overlong-varints` it reads over-long
+It passes every case and every stateful scenario of the suite. With `--defect accept-overlong-varints` it reads over-long
 varints instead of refusing them, and the suite's own test checks that exactly the cases about
 that rule fail.
 
 It reuses the frame decoder of liftspec_frame.py and adds what a receiver needs beyond it: the
 JSON form read back to bytes (section 10), authentication (section 4: the scheme rules, HMAC with
 the direction's derived key, strict Ed25519), the validation rules (section 8.4), stream mode
-(section 9) and the usage sign (section 11).
+(section 9) and the usage sign (section 11). For the scenarios it is a terminal (an outbox that
+numbers, signs, retransmits, replaces dropped frames by Discarded notices and answers Resumes,
+section 8.3, and a downlink receiver, section 8.6) and a platform receiver (section 8.2), about
+250 lines.
 """
 
 import datetime
@@ -651,7 +654,292 @@ def usage_sign_op(request):
     return {"registrationCode": registration, "rescueCode": rescue}
 
 
-OPS = {"frame": frame_op, "stream": stream_op, "usageSign": usage_sign_op}
+# --- Sessions (section 8): a terminal's outbox and a platform's receiver -----------------------
+
+def sign_ed25519(seed, message):
+    """RFC 8032 signing with a 32-byte seed."""
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little") & ((1 << 254) - 8) | (1 << 254)
+    public = _encode(_mul(a, BASE))
+    r = int.from_bytes(hashlib.sha512(h[32:] + message).digest(), "little") % L
+    big_r = _encode(_mul(r, BASE))
+    k = int.from_bytes(hashlib.sha512(big_r + public + message).digest(), "little") % L
+    return big_r + int.to_bytes((r + k * a) % L, 32, "little")
+
+
+def frame_bytes(device, epoch, seq, sent_at, body, mac_key, seed=None):
+    """A frame of `body` (its JSON form), tagged by the scheme its kind requires (section 4)."""
+    (name, value), = body.items()
+    kind, fields = BODIES[name]
+    scheme = SCHEME_REQUIRED.get(kind) or (2 if kind in MUST_SIGN else 1)
+    header = enc("string", device) + enc("u32", epoch) + enc("u64", seq) + enc("time", sent_at)
+    signed = bytes([lf.MAGIC, 2, kind, scheme]) + header + struct(fields, value)
+    mac = hmac.new(lf.derived_key(mac_key, kind), signed, hashlib.sha256).digest()[:16]
+    if scheme == 1:
+        return signed + mac
+    signature = sign_ed25519(seed, signed)
+    return signed + (signature if scheme == 2 else signature + mac)
+
+
+CRITICAL = {1, 4, 6, 7}  # register, event, alarm, maintenanceSession (section 8)
+
+
+def time_text(ms):
+    t = EPOCH + datetime.timedelta(milliseconds=ms)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+class Terminal:
+    """A device's outbox (section 8.3) and downlink receiver (section 8.6). Its store is this
+    object: a reboot keeps it and loses only the send timers."""
+
+    def __init__(self, request):
+        self.device, self.epoch = request["device"], request["epoch"]
+        self.mac = bytes.fromhex(request["keys"]["macKey"])
+        self.seed = bytes.fromhex(request["keys"]["seed"])
+        self.capacity = request["capacity"]
+        self.next_seq = 1
+        self.entries = {}  # seq -> entry
+        self.once = []  # notHeld notices answering a Resume: sent once
+        self.platform_epoch, self.seen, self.highest, self.retired = None, set(), 0, set()
+        self.commands = []
+
+    def make(self, seq, at, body):
+        return frame_bytes(self.device, self.epoch, seq, at, body, self.mac, self.seed)
+
+    def entry(self, seq, at, body, critical, through=None, count=0):
+        self.entries[seq] = {"bytes": self.make(seq, at, body), "critical": critical, "sent": 0,
+                             "last": None, "due": True, "rejected": False,
+                             "through": through, "count": count}
+
+    def notice(self, seq, at):
+        """Replaces frame `seq` by a `dropped` notice, merged with the notices it touches."""
+        del self.entries[seq]
+        low, high, count = seq, seq, 1
+        for other in sorted(self.entries):
+            e = self.entries[other]
+            if e["through"] is not None and other <= high + 1 and e["through"] >= low - 1:
+                low, high, count = min(low, other), max(high, e["through"]), count + e["count"]
+                del self.entries[other]
+        body = {"discarded": {"throughSeq": high, "count": count, "reason": "dropped"}}
+        self.entry(low, at, body, False, high, count)
+
+    def enqueue(self, request):
+        body, at = request["body"], request["at"]
+        (name, _), = body.items()
+        critical = BODIES[name][0] in CRITICAL
+        frames = [s for s, e in self.entries.items() if e["through"] is None]
+        if critical and sum(self.entries[s]["critical"] for s in frames) >= 4096:
+            raise Refused("outbox.critical_full")
+        seq = self.next_seq
+        self.entry(seq, at, body, critical)
+        self.next_seq += 1
+        plain = sorted(s for s in frames if not self.entries[s]["critical"])
+        if not critical and len(plain) >= self.capacity:
+            self.notice(plain[0], at)
+        return {"seq": seq}
+
+    def poll(self, request):
+        now = millis(request["at"])
+        out = [(seq, data) for seq, data in self.once]
+        self.once = []
+        for seq in sorted(self.entries):
+            e = self.entries[seq]
+            wait = min(5000 * 2 ** max(e["sent"] - 1, 0), 120000)
+            timer = e["last"] is not None and not e["rejected"] and now - e["last"] >= wait
+            if e["due"] or timer or (e["last"] is not None and now < e["last"]):
+                e["due"], e["sent"], e["last"] = False, e["sent"] + 1, now
+                out.append((seq, e["bytes"]))
+        return {"frames": [data.hex() for _, data in sorted(out, key=lambda x: x[0])]}
+
+    def receive(self, request):
+        data = bytes.fromhex(request["frame"])
+        try:
+            frame = lf.decode_frame(data)
+        except lf.FrameError as e:
+            raise Refused(e.code)
+        if frame["device"] != self.device:
+            raise Refused("downlink.wrong_device")
+        if data[2] < 64:
+            raise Refused("downlink.wrong_direction")
+        check_scheme(data[2], data[3])
+        if not mac_ok(self.mac, data[2], data[:-16], data[-16:]):
+            raise Refused("auth.bad_tag")
+        sequencing(frame)
+        command_rules(frame)
+        epoch, seq = frame["epoch"], frame["seq"]
+        if epoch in self.retired:
+            raise Refused("downlink.retired_epoch")
+        if epoch != self.platform_epoch:
+            if self.platform_epoch is not None:
+                self.retired.add(self.platform_epoch)
+            self.platform_epoch, self.seen, self.highest = epoch, set(), 0
+        if seq in self.seen or seq + 64 < self.highest:
+            raise Refused("downlink.replayed")
+        self.seen.add(seq)
+        self.highest = max(self.highest, seq)
+        (name, b), = frame["body"].items()
+        if name == "command":
+            key = b["idempotencyKey"]
+            execute = key not in self.commands
+            if execute:
+                self.commands = (self.commands + [key])[-64:]
+            return {"command": {"idempotencyKey": key, "execute": execute}}
+        if b["epoch"] != self.epoch:
+            return {}  # another epoch's: ignored whole
+        if name == "ack":
+            if b["cumulative"] >= self.next_seq or any(s >= self.next_seq for s in b["selective"]):
+                return {}  # names a number never assigned: ignored whole
+            for seq_ in list(self.entries):
+                e = self.entries[seq_]
+                end = e["through"] if e["through"] is not None else seq_
+                if end <= b["cumulative"] or (e["through"] is None and seq_ in b["selective"]):
+                    del self.entries[seq_]
+        elif name == "nack":
+            e = self.entries.get(b["seq"])
+            if e is not None and e["through"] is None:
+                if e["critical"]:
+                    e["rejected"] = True
+                else:
+                    self.notice(b["seq"], request["at"])
+        elif name == "resume":
+            start = b["fromSeq"]
+            if start >= self.next_seq:
+                return {}
+            covered = set()
+            for seq_, e in self.entries.items():
+                end = e["through"] if e["through"] is not None else seq_
+                covered.update(range(seq_, end + 1))
+                if end >= start:
+                    e["due"] = True
+            missing = [n for n in range(start, self.next_seq) if n not in covered]
+            ranges = []
+            for n in missing:
+                if ranges and ranges[-1][1] == n - 1:
+                    ranges[-1][1] = n
+                else:
+                    ranges.append([n, n])
+            for low, high in ranges[:8]:
+                body = {"discarded": {"throughSeq": high, "count": 0, "reason": "notHeld"}}
+                self.once.append((low, self.make(low, request["at"], body)))
+        return {}
+
+    def reboot(self, request):
+        for e in self.entries.values():
+            e["due"] = not e["rejected"]
+        return {}
+
+
+class Platform:
+    """A platform's receiver for one device (section 8.2), numbering its own frames in `epoch`."""
+
+    def __init__(self, request):
+        self.device = request["device"]
+        self.mac = bytes.fromhex(request["credentials"]["macKey"])
+        self.public = bytes.fromhex(request["credentials"]["publicKey"])
+        self.installation = request["installation"]
+        self.epoch, self.next_down = request["epoch"], 1
+        self.epochs = {}
+
+    def reply(self, body, at):
+        data = frame_bytes(self.device, self.epoch, self.next_down, at, body, self.mac)
+        self.next_down += 1
+        return data.hex()
+
+    def receive(self, request):
+        data, at = bytes.fromhex(request["frame"]), request["at"]
+        try:
+            frame = lf.decode_frame(data)
+        except lf.FrameError as e:
+            raise Refused(e.code)
+        if frame["device"] != self.device:
+            raise Refused("session.wrong_device")
+        if data[2] >= 64:
+            raise Refused("session.wrong_direction")
+        authenticate(data, frame, self.mac, self.public)
+        sequencing(frame)
+        try:
+            body_rules(frame, self.installation)
+            valid = True
+        except Refused:
+            valid = False
+        scheme = data[3]
+        tag = data[len(data) - lf.TAG_LEN[scheme]:][:64]
+        st = self.epochs.setdefault(frame["epoch"], {"next": 1, "held": {}, "recent": {},
+                                                     "asked": None})
+        seq, replies, delivered, skipped = frame["seq"], [], [], []
+
+        def skip(low, high, reason):
+            if skipped and skipped[-1]["throughSeq"] == low - 1 and skipped[-1]["reason"] == reason:
+                skipped[-1]["throughSeq"] = high
+            else:
+                skipped.append({"fromSeq": low, "throughSeq": high, "reason": reason})
+
+        def take(seq_, frame_, valid_):
+            (name, b), = frame_["body"].items()
+            if name == "discarded":
+                n = seq_
+                while n <= b["throughSeq"]:
+                    if n in st["held"] and n != seq_:
+                        st["next"] = n
+                        return
+                    skip(n, n, b["reason"])
+                    n += 1
+                st["next"] = b["throughSeq"] + 1
+            elif not valid_ and BODIES[name][0] not in CRITICAL:
+                replies.append({"nack": {"epoch": frame_["epoch"], "seq": seq_, "reason": "invalid"}})
+                skip(seq_, seq_, "rejected")
+                st["next"] = seq_ + 1
+            else:
+                delivered.append(seq_)
+                st["next"] = seq_ + 1
+
+        if seq < st["next"] or seq in st["held"]:
+            pass  # a duplicate: acknowledged again, never delivered twice
+        elif seq == st["next"]:
+            st["recent"][seq] = tag
+            take(seq, frame, valid)
+            while st["next"] in st["held"]:
+                n = st["next"]
+                held_frame, held_valid = st["held"].pop(n)
+                take(n, held_frame, held_valid)
+        elif seq - st["next"] < 64:
+            st["held"][seq] = (frame, valid)
+            if st["asked"] != st["next"]:
+                st["asked"] = st["next"]
+                replies.append({"resume": {"epoch": frame["epoch"], "fromSeq": st["next"]}})
+        ack = {"epoch": frame["epoch"], "cumulative": st["next"] - 1,
+               "selective": sorted(st["held"])}
+        replies.append({"ack": ack})
+        return {"replies": [self.reply(b, at) for b in replies], "delivered": delivered,
+                "skipped": skipped}
+
+
+SESSIONS = {}
+
+
+def session_op(kind, method):
+    def op(request):
+        found = SESSIONS.get(request["session"])
+        if not isinstance(found, kind):
+            raise Refused("request.unknown_session")
+        return getattr(found, method)(request)
+    return op
+
+
+def start_op(kind):
+    def op(request):
+        SESSIONS[request["session"]] = kind(request)
+        return {}
+    return op
+
+
+OPS = {"frame": frame_op, "stream": stream_op, "usageSign": usage_sign_op,
+       "terminalStart": start_op(Terminal), "terminalEnqueue": session_op(Terminal, "enqueue"),
+       "terminalPoll": session_op(Terminal, "poll"),
+       "terminalReceive": session_op(Terminal, "receive"),
+       "terminalReboot": session_op(Terminal, "reboot"),
+       "platformStart": start_op(Platform), "platformReceive": session_op(Platform, "receive")}
 
 
 def answer(line):

@@ -33,17 +33,11 @@ fn run(args: &str) -> liftspec_conformance::runner::Run {
     let suite = Suite::load(&root().join("conformance/cases")).unwrap();
     let adapter = root().join("docs/python/conformance_adapter.py");
     let command = format!("python3 {} {args}", adapter.display());
-    // It implements the stateless operations; its list names every stateful scenario.
-    let waived = std::fs::read_to_string(root().join("docs/python/expected-failures.txt")).unwrap();
-    let options = Options {
-        expected_failures: runner::parse_expected_failures(&waived),
-        ..Options::default()
-    };
-    runner::run_command(&suite, &command, &options).unwrap()
+    runner::run_command(&suite, &command, &Options::default()).unwrap()
 }
 
 #[test]
-fn the_independent_python_implementation_passes_every_stateless_case() {
+fn the_independent_python_implementation_passes_every_case_and_scenario() {
     if !python() {
         return;
     }
@@ -57,10 +51,8 @@ fn the_independent_python_implementation_passes_every_stateless_case() {
     assert!(failed.is_empty(), "{failed:?}");
     assert!(run.ok(), "{}", run.summary());
     assert!(run.implementation.name.contains("Python"));
-    // Every stateless case passes; what it waives is exactly the stateful scenarios.
     let suite = Suite::load(&root().join("conformance/cases")).unwrap();
-    assert_eq!(run.passed(), suite.cases().count());
-    assert_eq!(run.expected_failures(), suite.scenarios().count());
+    assert_eq!(run.passed(), suite.cases().count() + suite.scenarios().count());
 }
 
 #[test]
