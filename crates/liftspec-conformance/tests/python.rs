@@ -52,7 +52,10 @@ fn the_independent_python_implementation_passes_every_case_and_scenario() {
     assert!(run.ok(), "{}", run.summary());
     assert!(run.implementation.name.contains("Python"));
     let suite = Suite::load(&root().join("conformance/cases")).unwrap();
-    assert_eq!(run.passed(), suite.cases().count() + suite.scenarios().count());
+    assert_eq!(
+        run.passed(),
+        suite.cases().count() + suite.scenarios().count()
+    );
 }
 
 #[test]

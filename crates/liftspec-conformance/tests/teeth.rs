@@ -173,6 +173,9 @@ fn a_terminal_that_never_retransmits_fails_every_scenario_that_needs_a_second_se
         .find(|r| r.id == "terminal.retransmits_until_acked")
         .unwrap();
     assert_eq!(r.step.as_deref(), Some("step 4 of 7: terminalPoll"));
+    assert!(report::certificate(&run).contains("(step 4 of 7: terminalPoll)"));
+    assert!(report::junit(&run)
+        .contains("step 4 of 7: terminalPoll\nexpected: accept a value matching"));
 }
 
 #[test]

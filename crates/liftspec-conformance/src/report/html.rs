@@ -74,9 +74,14 @@ pub fn certificate(run: &Run) -> String {
                 }
                 _ => "",
             };
+            let step = r
+                .step
+                .as_deref()
+                .map(|s| format!(" <em>({})</em>", escape(s)))
+                .unwrap_or_default();
             let _ = writeln!(
                 h,
-                "<tr><td><code>{}</code>{note}<br>{}</td><td>{}</td><td><pre>{}</pre></td><td><pre>{}</pre></td></tr>",
+                "<tr><td><code>{}</code>{note}{step}<br>{}</td><td>{}</td><td><pre>{}</pre></td><td><pre>{}</pre></td></tr>",
                 escape(&r.id),
                 escape(&r.description),
                 escape(&r.clause),

@@ -47,8 +47,13 @@ pub fn junit(run: &Run) -> String {
                 escape(&r.id),
                 r.micros as f64 / 1e6
             );
+            let step = r
+                .step
+                .as_deref()
+                .map(|s| format!("{s}\n"))
+                .unwrap_or_default();
             let detail = format!(
-                "expected: {}\nactual: {}",
+                "{step}expected: {}\nactual: {}",
                 show_expected(&r.expected),
                 show_actual(&r.actual)
             );
