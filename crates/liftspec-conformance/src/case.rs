@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use liftspec_model::time::Timestamp;
+use liftspec_protocol::auth::{DeviceCredentials, DeviceKeys};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -211,6 +212,33 @@ pub struct Credentials {
     pub mac_key: String,
     /// The registered 32-byte Ed25519 public key.
     pub public_key: String,
+}
+
+impl TerminalKeys {
+    /// The device's keys, or the code of what is wrong with them (`request.bad_hex`,
+    /// `request.bad_key`, or a `key.*` code of the protocol).
+    pub fn device_keys(&self) -> Result<DeviceKeys, &'static str> {
+        DeviceKeys::from_seed(key32(&self.mac_key)?, key32(&self.seed)?).map_err(|e| e.code())
+    }
+}
+
+impl Credentials {
+    /// The registered credentials, or the code of what is wrong with them (`request.bad_hex`,
+    /// `request.bad_key`).
+    pub fn device_credentials(&self) -> Result<DeviceCredentials, &'static str> {
+        Ok(DeviceCredentials::new(
+            key32(&self.mac_key)?,
+            key32(&self.public_key)?,
+        ))
+    }
+}
+
+/// A 32-byte key from a request's hex.
+fn key32(hex: &str) -> Result<[u8; 32], &'static str> {
+    crate::unhex(hex)
+        .ok_or("request.bad_hex")?
+        .try_into()
+        .map_err(|_| "request.bad_key")
 }
 
 /// What the body rules know of the installation (§8.4).

@@ -60,20 +60,13 @@ fn unhex(text: &str) -> Result<Vec<u8>, Rejection> {
     crate::unhex(text).ok_or_else(|| reject("request.bad_hex"))
 }
 
-fn key(text: &str) -> Result<[u8; 32], Rejection> {
-    unhex(text)?
-        .try_into()
-        .map_err(|_| reject("request.bad_key"))
-}
-
 fn frame(
     input: &FrameInput,
     credentials: &Credentials,
     installation: &Installation,
 ) -> Result<Value, Rejection> {
     let bytes = frame_bytes(input)?;
-    let credentials =
-        DeviceCredentials::new(key(&credentials.mac_key)?, key(&credentials.public_key)?);
+    let credentials = credentials.device_credentials().map_err(reject)?;
     let frame = receive::authenticate(&bytes, Some(&credentials)).map_err(|e| reject(e.code()))?;
     // The body rules of device kinds use the installation; platform kinds have their own
     // (sequencing, a comfort command's texts), which `validate` applies too.
@@ -248,8 +241,7 @@ impl Reference {
         capacity: u32,
     ) -> Result<Value, Rejection> {
         let device = DeviceId::parse(device).map_err(|_| reject("id.device"))?;
-        let keys = DeviceKeys::from_seed(key(&keys.mac_key)?, key(&keys.seed)?)
-            .map_err(|e| reject(e.code()))?;
+        let keys = keys.device_keys().map_err(reject)?;
         let config = OutboxConfig {
             capacity: usize::try_from(capacity).unwrap_or(usize::MAX),
             ..OutboxConfig::default()
@@ -276,8 +268,7 @@ impl Reference {
         epoch: u32,
     ) -> Result<Value, Rejection> {
         let device = DeviceId::parse(device).map_err(|_| reject("id.device"))?;
-        let credentials =
-            DeviceCredentials::new(key(&credentials.mac_key)?, key(&credentials.public_key)?);
+        let credentials = credentials.device_credentials().map_err(reject)?;
         self.sessions.insert(
             session.to_owned(),
             Session::Platform(Box::new(PlatformSession {

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use liftspec_protocol::auth::{DeviceCredentials, DeviceKeys};
-use liftspec_protocol::{json, wire};
+use liftspec_protocol::auth::DeviceCredentials;
+use liftspec_protocol::{json, receive};
 use serde_json::{json, Value};
 
 use crate::adapter::Answer;
@@ -47,28 +47,13 @@ impl Sessions {
     pub fn observe(&mut self, request: &Request) {
         let credentials = match request {
             Request::TerminalStart { session, keys, .. } => {
-                let seed = crate::unhex(&keys.seed).and_then(|s| <[u8; 32]>::try_from(s).ok());
-                let mac = crate::unhex(&keys.mac_key).and_then(|s| <[u8; 32]>::try_from(s).ok());
-                match (mac, seed) {
-                    (Some(mac), Some(seed)) => DeviceKeys::from_seed(mac, seed)
-                        .ok()
-                        .map(|k| (session, k.credentials())),
-                    _ => None,
-                }
+                keys.device_keys().ok().map(|k| (session, k.credentials()))
             }
             Request::PlatformStart {
                 session,
                 credentials,
                 ..
-            } => {
-                let key = |h: &str| crate::unhex(h).and_then(|s| <[u8; 32]>::try_from(s).ok());
-                match (key(&credentials.mac_key), key(&credentials.public_key)) {
-                    (Some(mac), Some(public)) => {
-                        Some((session, DeviceCredentials::new(mac, public)))
-                    }
-                    _ => None,
-                }
-            }
+            } => credentials.device_credentials().ok().map(|c| (session, c)),
             _ => None,
         };
         if let Some((session, credentials)) = credentials {
@@ -113,19 +98,11 @@ fn frame_view(frame: &Value, credentials: Option<&DeviceCredentials>) -> (u8, Va
     let Some(credentials) = credentials else {
         return refused("runner.no_session");
     };
-    let decoded = match wire::decode(&bytes) {
+    let decoded = match receive::authenticate(&bytes, Some(credentials)) {
         Ok(f) => f,
         Err(e) => return refused(e.code()),
     };
     let kind = decoded.envelope.body.kind();
-    let verified = if kind.from_device() {
-        decoded.verify(&bytes, credentials).map(|_| ())
-    } else {
-        decoded.verify_platform(&bytes, credentials.mac_keys())
-    };
-    if let Err(e) = verified {
-        return refused(e.code());
-    }
     match json::decoded_to_json(decoded, &bytes)
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
