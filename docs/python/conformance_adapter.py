@@ -689,6 +689,20 @@ def time_text(ms):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
+def addressed(data, device, receiver):
+    """A frame decoded, for `device`, in the receiver's direction: "downlink" (a device takes
+    platform kinds, section 8.6) or "session" (a platform takes device kinds, section 8.2)."""
+    try:
+        frame = lf.decode_frame(data)
+    except lf.FrameError as e:
+        raise Refused(e.code)
+    if frame["device"] != device:
+        raise Refused(f"{receiver}.wrong_device")
+    if (data[2] < 64) == (receiver == "downlink"):
+        raise Refused(f"{receiver}.wrong_direction")
+    return frame
+
+
 class Terminal:
     """A device's outbox (section 8.3) and downlink receiver (section 8.6). Its store is this
     object: a reboot keeps it and loses only the send timers."""
@@ -754,14 +768,7 @@ class Terminal:
 
     def receive(self, request):
         data = bytes.fromhex(request["frame"])
-        try:
-            frame = lf.decode_frame(data)
-        except lf.FrameError as e:
-            raise Refused(e.code)
-        if frame["device"] != self.device:
-            raise Refused("downlink.wrong_device")
-        if data[2] < 64:
-            raise Refused("downlink.wrong_direction")
+        frame = addressed(data, self.device, "downlink")
         check_scheme(data[2], data[3])
         if not mac_ok(self.mac, data[2], data[:-16], data[-16:]):
             raise Refused("auth.bad_tag")
@@ -848,14 +855,7 @@ class Platform:
 
     def receive(self, request):
         data, at = bytes.fromhex(request["frame"]), request["at"]
-        try:
-            frame = lf.decode_frame(data)
-        except lf.FrameError as e:
-            raise Refused(e.code)
-        if frame["device"] != self.device:
-            raise Refused("session.wrong_device")
-        if data[2] >= 64:
-            raise Refused("session.wrong_direction")
+        frame = addressed(data, self.device, "session")
         authenticate(data, frame, self.mac, self.public)
         sequencing(frame)
         try:

@@ -82,22 +82,28 @@ fn an_argument_of_the_wrong_shape_is_an_error_with_a_code_not_a_trap() {
     assert_eq!(code, "wasm.argument");
 }
 
-#[wasm_bindgen_test]
-fn a_signed_frame_verifies_and_a_tampered_one_does_not() {
+/// A frame numbered `seq` of `body` (its JSON form), encoded and signed with the test keys.
+fn signed(seq: u64, body: &str) -> (DeviceKeyPair, Vec<u8>) {
     let keys = DeviceKeyPair::from_seed(&[7; 32], &[9; 32]).unwrap();
     let header = Ts::new_unchecked(
-        js_sys::JSON::parse(
-            r#"{"device":"HZ-T-000123","epoch":1,"seq":5,"sentAtMs":1764393852000}"#,
-        )
+        js_sys::JSON::parse(&format!(
+            r#"{{"device":"HZ-T-000123","epoch":1,"seq":{seq},"sentAtMs":1764393852000}}"#
+        ))
         .unwrap(),
     );
-    let body =
-        r#"{"heartbeat":{"batteryPercent":98,"clockOffsetMs":-12,"signalDbm":-71,"uptimeS":3600}}"#;
-    let bytes = match encode_frame(header, body, &keys) {
-        Ok(b) => b,
+    match encode_frame(header, body, &keys) {
+        Ok(bytes) => (keys, bytes),
         // The body's members are the JSON form's: show what the encoder said.
         Err(f) => panic!("{} ({})", f.reason, f.code),
-    };
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_signed_frame_verifies_and_a_tampered_one_does_not() {
+    let (keys, bytes) = signed(
+        5,
+        r#"{"heartbeat":{"batteryPercent":98,"clockOffsetMs":-12,"signalDbm":-71,"uptimeS":3600}}"#,
+    );
     verify_frame(&bytes, &[7; 32], &keys.public_key()).unwrap();
     let mut tampered = bytes.clone();
     let last = tampered.len() - 1;
@@ -108,18 +114,10 @@ fn a_signed_frame_verifies_and_a_tampered_one_does_not() {
 
 #[wasm_bindgen_test]
 fn validation_refuses_an_unsigned_alarm_with_no_key_at_hand() {
-    let keys = DeviceKeyPair::from_seed(&[7; 32], &[9; 32]).unwrap();
-    let header = Ts::new_unchecked(
-        js_sys::JSON::parse(
-            r#"{"device":"HZ-T-000123","epoch":1,"seq":6,"sentAtMs":1764393852000}"#,
-        )
-        .unwrap(),
+    let (_, signed) = signed(
+        6,
+        r#"{"alarm":{"alarmId":3,"stage":{"emitted":{"attempt":1}},"floor":2,"at":"2025-11-29T05:24:10.000Z"}}"#,
     );
-    let body = r#"{"alarm":{"alarmId":3,"stage":{"emitted":{"attempt":1}},"floor":2,"at":"2025-11-29T05:24:10.000Z"}}"#;
-    let signed = match encode_frame(header, body, &keys) {
-        Ok(b) => b,
-        Err(f) => panic!("{} ({})", f.reason, f.code),
-    };
     validate_frame(&signed, installation(None)).unwrap();
     // The same Alarm with only a MAC (scheme 1, a 16-byte tag): §4 says a receiver refuses it,
     // and that needs no key.
