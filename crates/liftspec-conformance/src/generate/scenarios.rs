@@ -802,9 +802,7 @@ pub(crate) fn platform() -> Group {
     );
 
     let mut s = Script::platform("reflected");
-    let reflected = DownlinkSender::new(device(), PLATFORM_EPOCH)
-        .encode(ack(1, &[]), at(0), &platform_credentials())
-        .unwrap_or_default();
+    let reflected = s.downlink_frame(0, ack(1, &[]));
     s.platform_receives(0, &reflected, reject("session.wrong_direction"));
     g.scenario(
         "refuses_reflected",
@@ -828,12 +826,6 @@ pub(crate) fn platform() -> Group {
     g
 }
 
-impl Script {
-    fn into_steps(self) -> Vec<Step> {
-        self.steps
-    }
-}
-
 impl Group {
     /// A scenario the reference must pass step by step.
     fn scenario(&mut self, id: &str, clause: &str, description: &str, script: Script) {
@@ -841,7 +833,7 @@ impl Group {
             id: format!("{}.{id}", self.file.group),
             clause: clause.to_owned(),
             description: description.to_owned(),
-            steps: script.into_steps(),
+            steps: script.steps,
         };
         let mut reference = crate::reference::Reference::default();
         let run = crate::scenario::run(&scenario, |_, request| {
